@@ -1,0 +1,31 @@
+"""``llama-lsp``: one entry point, one module per subcommand (lsp_server/commands/)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from lsp_server import __version__
+from lsp_server.commands import complete, doctor, models
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="llama-lsp", description="Local, private AI code completion (llama.cpp + LSP)."
+    )
+    parser.add_argument("--version", action="version", version=f"llama-lsp {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for command in (complete, doctor, models):
+        command.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

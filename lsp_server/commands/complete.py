@@ -1,0 +1,55 @@
+"""``llama-lsp complete FILE --line L --col C``: one completion at a cursor, printed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from lsp_server.commands.common import fail, find_workspace, settings_for
+from lsp_server.config import add_setting_flags
+from lsp_server.documents.cursor import split_at
+from lsp_server.documents.source_file import read_source
+from lsp_server.errors import LlamaLspError
+from lsp_server.generation.loader import load_model
+from lsp_server.languages import language_for
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("complete", help="complete the code at a cursor in FILE")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--line", type=int, required=True, help="1-based line, as editors show")
+    parser.add_argument("--col", type=int, required=True, help="1-based column (characters)")
+    parser.add_argument("--json", action="store_true", help="print the full report as JSON")
+    add_setting_flags(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    try:
+        settings = settings_for(args, find_workspace(args.file))
+        text = read_source(args.file)
+        cursor = split_at(text, args.line - 1, args.col - 1)
+        read_ms = (time.perf_counter() - start) * 1000
+        model = load_model(settings)
+        from lsp_server.pipeline import complete
+
+        result = complete(model, cursor, settings, language_for(args.file))
+    except LlamaLspError as exc:
+        return fail(str(exc))
+    timings = {"read": round(read_ms, 3), "load": round(model.load_ms, 3), **result.timings_ms,
+               "total": round((time.perf_counter() - start) * 1000, 3)}
+    if args.json:
+        print(json.dumps({
+            "completion": result.text, "raw": result.raw, "family": result.family,
+            "model": str(model.path), "prompt_ids": result.prompt_ids,
+            "tokens": asdict(result.tokens), "stop_reason": result.stop_reason,
+            "timings_ms": timings,
+        }, indent=2))
+    else:
+        print(result.text)
+    model.close()
+    return 0

@@ -1,0 +1,360 @@
+"""Settings, declared once: the schema every other form of configuration is derived from.
+
+The same fields feed the TOML files, the ``LLAMA_LSP_*`` environment variables, the CLI
+flags, the LSP ``initializationOptions`` (camelCase) and the README table, so a default
+or a bound lives in exactly one place. Loading is layered (later wins)::
+
+    defaults < user config.toml < workspace pyproject [tool.llama-lsp] < llama-lsp.toml
+             < environment < CLI flags < initializationOptions
+
+Each value is validated on its own: a bad one yields one message and the lower layer's
+value, and never costs the other keys of its source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+from annotated_types import Ge, Le
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+from pydantic.fields import FieldInfo
+
+from lsp_server.config_sources import (
+    default_cache_dir,
+    env_var,
+    from_text,
+    is_optional,
+    list_item,
+    read_environ,
+    read_init_options,
+    read_mapping,
+    read_settings_file,
+    read_workspace,
+    strip_optional,
+    user_config_path,
+)
+
+README_START = "<!-- config-table:start -->"
+README_END = "<!-- config-table:end -->"
+
+
+def _expand_user(path: Path) -> Path:
+    return path.expanduser()
+
+
+class Settings(BaseModel):
+    """Everything a user can configure. snake_case in Python and TOML, camelCase on the wire."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        frozen=True,
+        extra="forbid",
+    )
+
+    model: str | None = Field(
+        default=None,
+        description="Path to a GGUF file, or the name of a model in models/registry.toml "
+        "(pulled into `<cache_dir>/models`).",
+    )
+    cache_dir: Annotated[Path, AfterValidator(_expand_user)] = Field(
+        default_factory=default_cache_dir,
+        description="Where pulled models are kept (in its `models` folder).",
+    )
+    n_ctx: int = Field(
+        default=4096, ge=256, le=131072,
+        description="Context window in tokens; KV-cache memory grows linearly with it "
+        "(`llama-lsp doctor` shows what fits).",
+    )
+    n_threads: int | None = Field(
+        default=None, ge=1, description="CPU threads for generation; unset = all cores."
+    )
+    n_batch: int = Field(
+        default=512, ge=1, le=8192,
+        description="Prompt tokens evaluated per batch: larger is faster, and needs more memory.",
+    )
+    n_gpu_layers: int = Field(
+        default=0, ge=-1, description="Layers offloaded to the GPU: 0 = CPU only, -1 = all."
+    )
+    main_gpu: int = Field(default=0, ge=0, description="GPU that holds the KV cache and scratch.")
+    tensor_split: list[Annotated[float, Field(ge=0)]] | None = Field(
+        default=None,
+        description="Share of the model per GPU, e.g. `0.5,0.5`; unset = llama.cpp decides.",
+    )
+    flash_attn: bool = Field(
+        default=False,
+        description="Flash attention: faster on GPU, and needed to quantize the V cache.",
+    )
+    kv_cache_type: Literal["f16", "q8_0", "q4_0"] = Field(
+        default="f16",
+        description="KV-cache precision: q8_0 halves its memory, q4_0 quarters it.",
+    )
+    use_mmap: bool = Field(
+        default=True, description="Map the model file instead of reading it: faster start-up."
+    )
+    use_mlock: bool = Field(
+        default=False, description="Lock the model in RAM so the OS never swaps it out."
+    )
+    max_tokens: int = Field(
+        default=128, ge=1, le=4096, description="Most tokens generated for one completion."
+    )
+    temperature: float = Field(
+        default=0.0, ge=0.0, le=2.0,
+        description="Sampling temperature; 0 = greedy, the steadiest choice for completion.",
+    )
+    top_k: int = Field(default=40, ge=0, description="Sample among the k likeliest; 0 = all.")
+    top_p: float = Field(
+        default=0.95, ge=0.0, le=1.0, description="Nucleus sampling: smallest set with mass p."
+    )
+    seed: int = Field(
+        default=0, ge=-1, le=0xFFFFFFFF,
+        description="Sampling seed, fixed so completions repeat; -1 = random.",
+    )
+    stop: list[str] = Field(
+        default_factory=list,
+        description="Extra stop strings, on top of the model family's own end tokens.",
+    )
+    max_prefix_tokens: int = Field(
+        default=1536, ge=1, le=131072,
+        description="Token budget for the text before the cursor in the local FIM window.",
+    )
+    max_suffix_tokens: int = Field(
+        default=512, ge=0, le=131072,
+        description="Token budget for the text after the cursor in the local FIM window.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Least severe log messages written."
+    )
+
+    @property
+    def models_dir(self) -> Path:
+        """Where pulled models live."""
+        return self.cache_dir / "models"
+
+
+FIELDS: Mapping[str, FieldInfo] = Settings.model_fields
+
+# snake_case, kebab-case and camelCase spellings of every key, so each source may use its own.
+_KEYS: dict[str, str] = {
+    spelling: name
+    for name, info in FIELDS.items()
+    for spelling in (name, name.replace("_", "-"), info.alias or name)
+}
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """The settings, what was wrong with the configuration, and where each value came from."""
+
+    settings: Settings
+    problems: list[str]  # human-readable, one per problem
+    sources: dict[str, str]  # key -> "default", a path, "env LLAMA_LSP_N_CTX", "--n-ctx", ...
+
+
+def load_settings(
+    *,
+    workspace: Path | None = None,
+    cli: Mapping[str, object] | None = None,
+    init_options: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+    user_config: Path | None = None,
+) -> LoadedSettings:
+    """Layer every source over the defaults (later wins), validating value by value."""
+    env = os.environ if environ is None else environ
+    layers = [read_settings_file(user_config_path(env) if user_config is None else user_config)]
+    if workspace is not None:
+        layers += read_workspace(workspace)
+    layers.append(read_environ(env, FIELDS))
+    layers.append(read_mapping(cli or {}, _flag_source))
+    layers.append(read_init_options(init_options or {}))
+
+    values: dict[str, Any] = {
+        name: info.get_default(call_default_factory=True) for name, info in FIELDS.items()
+    }
+    values["cache_dir"] = default_cache_dir(env)
+    sources = dict.fromkeys(FIELDS, "default")
+    problems: list[str] = []
+    for layer in layers:
+        problems += layer.problems
+        for entry in layer.entries:
+            name = _KEYS.get(entry.key)
+            if name is None:
+                problems.append(_unknown_message(entry.key, entry.source))
+                continue
+            value = from_text(FIELDS[name], entry.value)
+            if value is None and not is_optional(FIELDS[name]):
+                continue  # a JSON null on the wire means "not set here"
+            try:
+                values[name] = getattr(Settings.model_validate({name: value}), name)
+            except ValidationError as exc:
+                problems.append(
+                    f"setting {entry.key!r} = {_short(entry.value)} from {entry.source} is "
+                    f"invalid: {_allowed(exc)}; keeping {_short(values[name])} ({sources[name]})"
+                )
+                continue
+            sources[name] = entry.source
+    return LoadedSettings(Settings.model_validate(values), problems, sources)
+
+
+def _unknown_message(key: str, source: str) -> str:
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).replace("-", "_").lower()
+    close = difflib.get_close_matches(snake, FIELDS, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown setting {key!r} in {source}{hint}"
+
+
+def _allowed(exc: ValidationError) -> str:
+    """pydantic's reasons, phrased as what the key accepts."""
+    reasons = []
+    for error in exc.errors():
+        item = "".join(f"[{part}]" for part in error["loc"][1:])
+        message = str(error["msg"])
+        reasons.append(f"{'item ' + item + ': ' if item else ''}{message[:1].lower()}{message[1:]}")
+    return "; ".join(dict.fromkeys(reasons))
+
+
+def _short(value: object) -> str:
+    text = repr(str(value) if isinstance(value, Path) else value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# --- CLI flags ----------------------------------------------------------------------------
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _flag_source(name: str, value: object) -> str:
+    """``--flash-attn``, or ``--no-flash-attn`` when a boolean flag turned the setting off."""
+    name = _KEYS.get(name, name)
+    if value is False and name in FIELDS and FIELDS[name].annotation is bool:
+        return "--no-" + name.replace("_", "-")
+    return _flag(name)
+
+
+def add_setting_flags(parser: argparse.ArgumentParser) -> None:
+    """One ``--kebab-case`` flag per setting, derived from the schema.
+
+    Values stay text so that ``load_settings`` validates them like every other source
+    (one message and a fallback, never a crash). Absent flags set nothing.
+    """
+    for name, info in FIELDS.items():
+        default = _default_text(name, info).replace("`", "")
+        help_text = f"{info.description} [default: {default}; env {env_var(name)}]"
+        help_text = help_text.replace("%", "%%")
+        common: dict[str, Any] = {"dest": name, "default": argparse.SUPPRESS, "help": help_text}
+        annotation = strip_optional(info.annotation)
+        item = list_item(info)
+        if annotation is bool:
+            parser.add_argument(_flag(name), action=argparse.BooleanOptionalAction, **common)
+        elif item is str:
+            parser.add_argument(_flag(name), action="append", metavar="TEXT", **common)
+        elif item is not None:
+            parser.add_argument(_flag(name), metavar="A,B,...", **common)
+        elif get_origin(annotation) is Literal:
+            choices = ",".join(map(str, get_args(annotation)))
+            parser.add_argument(_flag(name), metavar=f"{{{choices}}}", **common)
+        else:
+            metavar = {int: "N", float: "X", Path: "DIR"}.get(annotation, name.upper())
+            parser.add_argument(_flag(name), metavar=metavar, **common)
+
+
+def cli_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The settings given as flags (and only those), ready for ``load_settings(cli=...)``."""
+    return {name: getattr(args, name) for name in FIELDS if hasattr(args, name)}
+
+
+# --- documentation ----------------------------------------------------------------------
+
+# Defaults that depend on the machine are documented by their rule, not their value.
+_DOCUMENTED_DEFAULTS = {"cache_dir": "`$XDG_CACHE_HOME/llama-lsp` or `~/.cache/llama-lsp`"}
+_TYPE_NAMES = {int: "integer", float: "number", bool: "boolean", str: "string", Path: "path"}
+
+
+def _type_text(info: FieldInfo) -> str:
+    annotation, item = strip_optional(info.annotation), list_item(info)
+    if get_origin(annotation) is Literal:
+        text = "one of " + ", ".join(f"`{choice}`" for choice in get_args(annotation))
+    elif item is not None:
+        text = f"list of {_TYPE_NAMES.get(item, str(item))}s"
+    else:
+        text = _TYPE_NAMES.get(annotation, str(annotation))
+    low = next((m.ge for m in info.metadata if isinstance(m, Ge)), None)
+    high = next((m.le for m in info.metadata if isinstance(m, Le)), None)
+    if low is not None:
+        text += f", {low} to {high}" if high is not None else f", at least {low}"
+    return text + (", optional" if is_optional(info) else "")
+
+
+def _default_text(name: str, info: FieldInfo) -> str:
+    """The default as Markdown, written as a TOML user would write it."""
+    if name in _DOCUMENTED_DEFAULTS:
+        return _DOCUMENTED_DEFAULTS[name]
+    default = info.get_default(call_default_factory=True)
+    if default is None:
+        return "unset"
+    return f"`{json.dumps(default) if isinstance(default, bool | list) else default}`"
+
+
+def settings_table_markdown() -> str:
+    """The README's settings table: setting | env var | type | default | description."""
+    rows = ["| setting | env var | type | default | description |", "|---|---|---|---|---|"]
+    for name, info in FIELDS.items():
+        cells = [f"`{name}`", f"`{env_var(name)}`", _type_text(info),
+                 _default_text(name, info), str(info.description)]
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def sync_readme_table(readme: Path, *, check: bool) -> bool:
+    """Put the generated table between the README's markers; ``check`` only compares.
+
+    Returns whether the README was already up to date.
+    """
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{readme} lacks the markers {README_START} ... {README_END}")
+    head = text[: start + len(README_START)]
+    updated = f"{head}\n\n{settings_table_markdown()}\n{text[end:]}"
+    if updated == text:
+        return True
+    if not check:
+        readme.write_text(updated, encoding="utf-8")
+    return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m lsp_server.config [--write-readme|--check-readme README.md]``."""
+    parser = argparse.ArgumentParser(prog="python -m lsp_server.config", description=main.__doc__)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--write-readme", type=Path, metavar="README", help="update the table")
+    group.add_argument("--check-readme", type=Path, metavar="README", help="fail if it drifted")
+    args = parser.parse_args(argv)
+    if args.write_readme:
+        sync_readme_table(args.write_readme, check=False)
+    elif args.check_readme:
+        if not sync_readme_table(args.check_readme, check=True):
+            print(f"{args.check_readme}: settings table is out of date; run "
+                  f"python -m lsp_server.config --write-readme {args.check_readme}",
+                  file=sys.stderr)
+            return 1
+    else:
+        print(settings_table_markdown(), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

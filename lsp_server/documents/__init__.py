@@ -1,0 +1,1 @@
+"""Open documents: text, version, cursor positions (and, later, incremental trees)."""

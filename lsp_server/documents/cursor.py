@@ -1,0 +1,59 @@
+"""Split a document at a cursor into the text before and after it.
+
+The CLI speaks in 1-based lines and columns counted in characters (what editors show);
+LSP speaks in 0-based lines and UTF-16 code units. Both end up here, and a position
+outside the document is a :class:`PositionError`, never a silent clamp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lsp_server.errors import PositionError
+
+
+@dataclass(frozen=True)
+class Cursor:
+    prefix: str
+    suffix: str
+    line: int  # 0-based
+    character: int  # 0-based, in code points
+
+    @property
+    def line_prefix(self) -> str:
+        """The current line's text left of the cursor."""
+        return self.prefix.rsplit("\n", 1)[-1]
+
+    @property
+    def line_suffix(self) -> str:
+        """The current line's text right of the cursor."""
+        return self.suffix.split("\n", 1)[0]
+
+
+def split_at(text: str, line: int, character: int) -> Cursor:
+    """Cursor at 0-based ``line`` and code-point ``character``."""
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        raise PositionError(f"line {line + 1} is outside the document (it has {len(lines)} lines)")
+    current = lines[line].rstrip("\r")
+    if not 0 <= character <= len(current):
+        raise PositionError(
+            f"column {character + 1} is outside line {line + 1} (it has {len(current)} characters)"
+        )
+    offset = sum(len(lines[i]) + 1 for i in range(line)) + character
+    return Cursor(text[:offset], text[offset:], line, character)
+
+
+def split_at_utf16(text: str, line: int, utf16_character: int) -> Cursor:
+    """Cursor at an LSP position (UTF-16 code units within the line)."""
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        raise PositionError(f"line {line + 1} is outside the document (it has {len(lines)} lines)")
+    units = 0
+    for index, char in enumerate(lines[line]):
+        if units >= utf16_character:
+            return split_at(text, line, index)
+        units += 2 if ord(char) > 0xFFFF else 1
+    if units == utf16_character:
+        return split_at(text, line, len(lines[line]))
+    raise PositionError(f"character {utf16_character} is outside line {line + 1}")

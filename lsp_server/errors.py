@@ -1,0 +1,84 @@
+"""The one vocabulary of errors.
+
+Every failure a user can meet is a subclass of :class:`LlamaLspError` with a message
+written for them (what happened, which path or key, what to do). Callers show
+``str(error)`` once and answer empty; anything that is not a ``LlamaLspError`` is a bug
+and is only logged with its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LlamaLspError(Exception):
+    """Base class: the message is what the user sees."""
+
+
+class ConfigError(LlamaLspError):
+    """A setting has an invalid value (the caller falls back to the default)."""
+
+
+class ModelNotFoundError(LlamaLspError):
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(f"model file not found: {path}")
+        self.path = Path(path)
+
+
+class ModelInvalidError(LlamaLspError):
+    """The file exists but is not a loadable GGUF (truncated, corrupt, wrong format)."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"cannot load model {path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+class NoModelConfiguredError(LlamaLspError):
+    def __init__(self, hint: str) -> None:
+        super().__init__(f"no model configured. {hint}")
+
+
+class CannotInfillError(LlamaLspError):
+    """The model has no fill-in-the-middle tokens, so it cannot complete at a cursor."""
+
+    def __init__(self, path: Path | str, suggestion: str) -> None:
+        super().__init__(
+            f"this model cannot fill in the middle ({Path(path).name} has no FIM tokens); "
+            f"use a base code model such as {suggestion}"
+        )
+
+
+class DownloadError(LlamaLspError):
+    """A model download failed or produced a file whose checksum does not match."""
+
+
+class ChecksumMismatchError(DownloadError):
+    def __init__(self, path: Path | str, expected: str, actual: str) -> None:
+        super().__init__(
+            f"checksum mismatch for {path}: expected sha256 {expected}, got {actual}; "
+            "the file was not installed"
+        )
+
+
+class PositionError(LlamaLspError):
+    """A line/column outside the document."""
+
+
+class DocumentError(LlamaLspError):
+    """A file that cannot be used as a document (binary, not UTF-8, too large, missing)."""
+
+
+class GenerationCancelled(LlamaLspError):
+    """Raised inside the engine worker when a request was cancelled; never shown."""
+
+
+class UnknownModelError(LlamaLspError):
+    """A model name that is not in the registry (``llama-lsp models list`` shows them)."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(
+            f"unknown model {name!r}; known models: {', '.join(known)} "
+            "(see `llama-lsp models list`)"
+        )
+        self.name = name

@@ -1,0 +1,2 @@
+"""Generation backends behind one small interface (backend.py); only this package imports
+llama_cpp."""

@@ -1,0 +1,71 @@
+"""Inline completion as a list of stages: cursor -> prompt -> generation -> filters.
+
+Each stage is timed; the request-level concerns (ids, deadlines, supersession) wrap
+this in the language server. The CLI's ``complete`` runs exactly these stages.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from lsp_server.documents.cursor import Cursor
+from lsp_server.generation.backend import GenerationRequest, Sampling, TokenReport
+from lsp_server.generation.loader import LoadedModel
+from lsp_server.postprocessing import FilterContext, early_stop, postprocess
+from lsp_server.prompting.fim import render_fim
+from lsp_server.prompting.window import fit_prefix, fit_suffix
+
+if TYPE_CHECKING:
+    from lsp_server.config import Settings
+
+
+@dataclass
+class Completion:
+    text: str  # "" when nothing should be shown
+    raw: str  # what the model generated, before the filters
+    family: str
+    prompt_ids: list[int]
+    tokens: TokenReport
+    stop_reason: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round((now - self._last) * 1000, 3)
+        self._last = now
+
+
+def complete(model: LoadedModel, cursor: Cursor, settings: Settings, language: str) -> Completion:
+    """Run every stage for one cursor and return the completion with its report."""
+    clock = _Clock()
+    spec = model.require_fim()
+    tok = model.backend
+    prefix = fit_prefix(tok, cursor.prefix, settings.max_prefix_tokens)
+    suffix = fit_suffix(tok, cursor.suffix, settings.max_suffix_tokens)
+    prompt_ids = render_fim(spec, tok, prefix, suffix)
+    clock.lap("prompt")
+    ctx = FilterContext(cursor, language)
+    request = GenerationRequest(
+        prompt_ids=prompt_ids,
+        max_tokens=settings.max_tokens,
+        stop_ids=spec.stop_ids,
+        stop_strings=tuple(settings.stop),
+        sampling=Sampling(settings.temperature, settings.top_k, settings.top_p, settings.seed),
+        stop_check=early_stop(ctx),
+    )
+    result = model.engine.submit(request).result()
+    clock.lap("generate")
+    text = postprocess(result.text, ctx) or ""
+    clock.lap("postprocess")
+    timings = {**clock.timings, "eval": round(result.eval_ms, 3),
+               "sample": round(result.sample_ms, 3)}
+    return Completion(text, result.text, spec.name, prompt_ids, result.tokens,
+                      result.stop_reason, timings)

@@ -1,0 +1,1 @@
+"""Prompting: FIM families detected from the GGUF (families.toml), token-exact prompts."""

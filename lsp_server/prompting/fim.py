@@ -1,0 +1,64 @@
+"""Render fill-in-the-middle prompts as token ids.
+
+We build the ids ourselves instead of handing text to llama-cpp-python's ``suffix=``
+path: the FIM tokens come from the GGUF (see families.py), user text is tokenized with
+special-token parsing off (a file that contains ``<|fim_middle|>`` cannot inject a control
+token), and every count the budget sees is exact.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from lsp_server.prompting.families import FimSpec
+
+
+class Tokenizer(Protocol):
+    """What prompting needs from a model: its own tokenizer."""
+
+    adds_space_prefix: bool
+
+    def tokenize(self, text: str) -> list[int]:
+        """Token ids of ``text``: no BOS, special tokens not parsed."""
+        ...
+
+    def detokenize(self, ids: list[int]) -> str: ...
+
+
+# Text put in front of a suffix to absorb SentencePiece's dummy space; a newline is a
+# byte token in the vocabularies that add the dummy space, so nothing merges across it.
+_SENTINEL = "\n"
+
+
+def tokenize_continuation(tokenizer: Tokenizer, text: str) -> list[int]:
+    """Tokenize ``text`` as it reads in the middle of a document.
+
+    SentencePiece tokenizers that add a dummy leading space would turn a suffix
+    ``foo`` into ``▁foo``; Code Llama's reference tokenizes the suffix without it.
+    """
+    if not text or not tokenizer.adds_space_prefix:
+        return tokenizer.tokenize(text)
+    head = tokenizer.tokenize(_SENTINEL)
+    ids = tokenizer.tokenize(_SENTINEL + text)
+    rest = ids[len(head):]
+    if ids[: len(head)] == head and tokenizer.detokenize(rest) == text:
+        return rest
+    return tokenizer.tokenize(text)
+
+
+def render_fim(spec: FimSpec, tokenizer: Tokenizer, prefix: str, suffix: str) -> list[int]:
+    """The token ids of the family's FIM layout for this prefix and suffix."""
+    texts = {
+        "$prefix": lambda: tokenizer.tokenize(prefix) if prefix else [],
+        "$suffix": lambda: tokenize_continuation(tokenizer, suffix),
+    }
+    ids: list[int] = []
+    for item in spec.family.layout:
+        if item in texts:
+            ids.extend(texts[item]())
+        elif item == "bos":
+            if spec.add_bos:
+                ids.append(spec.ids["bos"])
+        else:
+            ids.append(spec.ids[item])
+    return ids

@@ -1,0 +1,91 @@
+"""``llama-lsp complete`` and ``doctor`` end to end on real (tiny) GGUF models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from lsp_server.generation.gguf_file import read_gguf
+from tests.e2e.cli import run_cli, run_json
+
+SOURCE = "def add(a, b):\n    \n"
+
+
+def test_complete_json_reports_prompt_tokens_and_timings(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    model = tiny_model("codellama")
+    src = tmp_path / "m.py"
+    src.write_text(SOURCE)
+    out = run_json("complete", src, "--line", "2", "--col", "5", "--model", model,
+                   "--max-tokens", "8", home=tmp_path)
+    assert out["family"] == "codellama"
+    tokens = read_gguf(model).tokens
+    texts = [tokens[i] for i in out["prompt_ids"]]
+    assert texts[:2] == ["<s>", "▁<PRE>"] and texts[-1] == "▁<MID>"
+    assert "▁<SUF>" in texts
+    assert out["tokens"]["prompt"] == len(out["prompt_ids"])
+    assert out["tokens"]["reused"] + out["tokens"]["evaluated"] == out["tokens"]["prompt"]
+    assert 0 < out["tokens"]["generated"] <= 8
+    assert {"load", "prompt", "generate", "postprocess", "total"} <= set(out["timings_ms"])
+
+
+def test_workspace_config_is_honoured(tiny_model: Callable[..., Path], tmp_path: Path) -> None:
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "llama-lsp.toml").write_text(
+        f'model = "{tiny_model("qwen")}"\nmax_tokens = 3\n'
+    )
+    src = tmp_path / "proj" / "m.py"
+    src.write_text(SOURCE)
+    out = run_json("complete", src, "--line", "2", "--col", "5", home=tmp_path)
+    assert out["family"] == "qwen2.5-coder" and out["tokens"]["generated"] <= 3
+
+
+def test_model_without_fim_is_refused_clearly(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    src = tmp_path / "m.py"
+    src.write_text(SOURCE)
+    done = run_cli("complete", src, "--line", "2", "--col", "5", "--model", tiny_model("nofim"),
+                   home=tmp_path)
+    assert done.returncode == 1
+    assert "cannot fill in the middle" in done.stderr and "use a base code model" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_inputs_give_one_line_errors(tiny_model: Callable[..., Path], tmp_path: Path) -> None:
+    src = tmp_path / "m.py"
+    src.write_text(SOURCE)
+    missing = run_cli("complete", src, "--line", "1", "--col", "1", "--model",
+                      tmp_path / "none.gguf", home=tmp_path)
+    assert missing.returncode == 1 and "model file not found" in missing.stderr
+    far = run_cli("complete", src, "--line", "40", "--col", "1", "--model",
+                  tiny_model("codellama"), home=tmp_path)
+    assert far.returncode == 1 and "line 40 is outside" in far.stderr
+    for done in (missing, far):
+        assert "Traceback" not in done.stderr
+
+
+def test_no_model_anywhere_says_how_to_get_one(tmp_path: Path) -> None:
+    src = tmp_path / "m.py"
+    src.write_text(SOURCE)
+    done = run_cli("complete", src, "--line", "1", "--col", "1", home=tmp_path)
+    assert done.returncode == 1
+    assert "llama-lsp models pull" in done.stderr and "--model" in done.stderr
+
+
+def test_doctor_reports_family_kv_cache_and_system(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    model = tiny_model("qwen")
+    report = run_json("doctor", "--model", model, "--n-ctx", "2048", "--kv-cache-type", "q8_0",
+                      "--flash-attn", home=tmp_path)
+    assert report["family"] == "qwen2.5-coder" and report["can_infill"]
+    assert report["trained_context"] == 4096
+    # 2 layers x 1 KV head x head size 32 x (K + V) x q8_0's 34/32 bytes
+    assert report["kv_bytes_per_token"] == 2 * 1 * (32 + 32) * 34 // 32
+    assert report["kv_total_bytes"] == report["kv_bytes_per_token"] * 2048
+    assert report["fits"] is True
+    assert "system" in report and isinstance(report["system"]["gpu_offload"], bool)
+    text = run_cli("doctor", "--model", model, home=tmp_path)
+    assert text.returncode == 0 and "KV cache" in text.stdout and "qwen2.5-coder" in text.stdout

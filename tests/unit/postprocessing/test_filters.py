@@ -1,0 +1,48 @@
+"""The minimal trimming the one-shot completion needs (issue 5 extends the chain)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lsp_server.documents.cursor import split_at
+from lsp_server.postprocessing import FilterContext, early_stop, postprocess
+
+CURSOR = "█"
+
+
+def ctx(source: str) -> FilterContext:
+    before, after = source.split(CURSOR)
+    line = before.count("\n")
+    return FilterContext(split_at(before + after, line, len(before.rsplit("\n", 1)[-1])))
+
+
+CASES = [
+    # body of a two-line function: the instruct model runs on into the next definition
+    ("def add(a, b):\n    █\n\nprint(add(1, 2))\n",
+     "return a + b\n\ndef sub(a, b):\n    return a - b\n", "return a + b"),
+    # mid-line: only the rest of the line, and not the ")" that is already there
+    ("total = sum(█)\n", "values)\nprint(total)", "values"),
+    # after a block opener: the block, but not the dedented code after it
+    ("def f(x):█\n", "\n    y = x * 2\n    return y\nf(1)\n", "\n    y = x * 2\n    return y"),
+    # repeating the line below the cursor is cut
+    ("if ok:\n    █\n    done()\n", "start()\n    done()\n", "start()"),
+    # whitespace only: nothing to show
+    ("x = 1\n█\n", "\n\n   \n", None),
+]
+
+
+@pytest.mark.parametrize(("source", "raw", "expected"), CASES)
+def test_filter_chain(source: str, raw: str, expected: str | None) -> None:
+    assert postprocess(raw, ctx(source)) == expected
+
+
+def test_early_stop_fires_once_a_line_leaves_the_block() -> None:
+    check = early_stop(ctx("def add(a, b):\n    █\n"))
+    assert check("return a + b\n") is None
+    assert check("return a + b\n\ndef sub(a, b):\n") == len("return a + b\n")
+
+
+def test_single_line_decision_from_cursor_position() -> None:
+    assert not ctx("x = foo(█)\n").multiline
+    assert ctx("def f():\n    █\n").multiline
+    assert ctx("class A:█\n").multiline
