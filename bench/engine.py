@@ -1,11 +1,15 @@
 """Engine benchmark: prompt and generation speed, and what KV prefix reuse buys.
 
-usage: python bench/engine.py --model PATH [--repeat 3] [--prompt-tokens 2048]
+usage: python bench/engine.py --model PATH [--repeat 3] [--prefix-tokens 1536]
+                              [--suffix-tokens 512]
 
-Builds a ~2k-token FIM prompt from a real source file (the standard library's
-argparse.py), then times a cold request (empty KV cache) against a warm one after a
-one-line edit just above the cursor, the way a keystroke looks to the engine.
-Prints medians over --repeat runs.
+Runs the product's completion pipeline (window, FIM prompt, generation, filters) on a
+~2k-token FIM prompt cut from a real source file (the standard library's argparse.py),
+cursor mid-line in a method body. Three requests per round:
+  cold       empty KV cache
+  keystroke  one more character typed at the cursor
+  line edit  a one-line edit two lines above the cursor
+Prints medians over --repeat rounds with the reused / evaluated token counts.
 """
 
 from __future__ import annotations
@@ -17,72 +21,78 @@ import time
 from pathlib import Path
 
 from lsp_server.config import Settings
-from lsp_server.generation.backend import GenerationRequest, GenerationResult
-from lsp_server.generation.llama_cpp import LlamaCppBackend
-from lsp_server.prompting.families import detect_family
-from lsp_server.prompting.fim import render_fim
-from lsp_server.prompting.window import fit_prefix, fit_suffix
+from lsp_server.documents.cursor import Cursor, split_at
+from lsp_server.generation.loader import LoadedModel, load_model
+from lsp_server.pipeline import Completion, complete
 
 
-def fim_prompt(backend: LlamaCppBackend, source: str, cursor: int, total: int,
-               edit: bool) -> list[int]:
-    spec = detect_family(backend.info)
-    assert spec is not None, "the model cannot fill in the middle"
-    prefix, suffix = source[:cursor], source[cursor:]
-    if edit:  # a one-line edit two lines above the cursor
-        lines = prefix.split("\n")
-        lines[-3] = lines[-3] + "  # edited"
-        prefix = "\n".join(lines)
-    prefix = fit_prefix(backend, prefix, total * 3 // 4)
-    suffix = fit_suffix(backend, suffix, total // 4)
-    return render_fim(spec, backend, prefix, suffix)
+def cursors(source: str) -> dict[str, Cursor]:
+    """The three cursors of one round, on a line with code just past the file's middle."""
+    lines = source.split("\n")
+    line = next(i for i in range(len(lines) // 2, len(lines))
+                if lines[i].startswith("        ") and len(lines[i].strip()) > 12)
+    column = len(lines[line]) - len(lines[line].lstrip()) + 6
+    base = split_at(source, line, column)
+    typed = lines[line][column]
+    keystroke = split_at(source.replace(base.prefix, base.prefix + typed, 1), line, column + 1)
+    edited_lines = list(lines)
+    edited_lines[line - 2] += "  # edited"
+    edit = split_at("\n".join(edited_lines), line, column)
+    return {"cold": base, "keystroke": keystroke, "line edit": edit}
 
 
-def run(
-    backend: LlamaCppBackend, ids: list[int], max_tokens: int
-) -> tuple[float, GenerationResult]:
+def timed(model: LoadedModel, cursor: Cursor, settings: Settings) -> tuple[float, Completion]:
     start = time.perf_counter()
-    result = backend.generate(GenerationRequest(ids, max_tokens=max_tokens))
+    result = complete(model, cursor, settings, "python")
     return (time.perf_counter() - start) * 1000, result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--prompt-tokens", type=int, default=2048)
-    parser.add_argument("--gen-tokens", type=int, default=32)
+    parser.add_argument("--prefix-tokens", type=int, default=1536)
+    parser.add_argument("--suffix-tokens", type=int, default=512)
+    parser.add_argument("--max-tokens", type=int, default=32)
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args()
-    backend = LlamaCppBackend(args.model, Settings(n_ctx=args.prompt_tokens + 512,
-                                                  n_threads=args.threads))
-    source = Path(argparse_module.__file__).read_text()
-    cursor = source.index("\n", len(source) // 2) + 1 + 8  # inside a method body
-    cold_ids = fim_prompt(backend, source, cursor, args.prompt_tokens, edit=False)
-    warm_ids = fim_prompt(backend, source, cursor, args.prompt_tokens, edit=True)
-    cold_ms, warm_ms, prompt_tps, gen_tps = [], [], [], []
-    warm: GenerationResult | None = None
+    settings = Settings(n_ctx=args.prefix_tokens + args.suffix_tokens + args.max_tokens + 64,
+                        n_threads=args.threads, max_tokens=args.max_tokens,
+                        max_prefix_tokens=args.prefix_tokens,
+                        max_suffix_tokens=args.suffix_tokens)
+    model = load_model(settings, args.model)
+    rounds = cursors(Path(argparse_module.__file__).read_text())
+    times: dict[str, list[float]] = {name: [] for name in rounds}
+    last: dict[str, Completion] = {}
+    prompt_tps: list[float] = []
+    gen_tps: list[float] = []
     for _ in range(args.repeat):
-        backend.llm.n_tokens = 0  # cold: nothing reusable in the KV cache
-        ms, cold = run(backend, cold_ids, args.gen_tokens)
-        cold_ms.append(ms)
-        prompt_tps.append(cold.tokens.evaluated / (cold.prompt_ms / 1000 or 1))
-        ms, warm = run(backend, warm_ids, args.gen_tokens)
-        warm_ms.append(ms)
-        decode_ms = warm.eval_ms - warm.prompt_ms  # one decode per generated token
-        if warm.tokens.generated:
-            gen_tps.append(warm.tokens.generated / ((decode_ms + warm.sample_ms) / 1000))
-    assert warm is not None
+        model.backend.llm.n_tokens = 0  # cold: nothing reusable in the KV cache
+        for name, cursor in rounds.items():
+            ms, result = timed(model, cursor, settings)
+            times[name].append(ms)
+            last[name] = result
+        cold = last["cold"]
+        prompt_tps.append(cold.tokens.evaluated / (cold.timings_ms["prompt_eval"] / 1000))
+        for result in last.values():
+            decode_ms = result.timings_ms["eval"] - result.timings_ms["prompt_eval"]
+            if result.tokens.generated > 1:
+                gen_tps.append(result.tokens.generated /
+                               ((decode_ms + result.timings_ms["sample"]) / 1000))
     med = statistics.median
-    print(f"model                 {args.model.name}")
-    print(f"prompt tokens         {len(cold_ids)} (cold), {len(warm_ids)} (after the edit)")
-    print(f"prompt eval           {med(prompt_tps):8.1f} tok/s  (cold request)")
-    print(f"generation            {med(gen_tps) if gen_tps else 0:8.1f} tok/s  (warm request)")
-    print(f"cold request          {med(cold_ms):8.0f} ms  (reused 0, evaluated {len(cold_ids)})")
-    print(f"warm request          {med(warm_ms):8.0f} ms  (reused {warm.tokens.reused}, "
-          f"evaluated {warm.tokens.evaluated}, generated {warm.tokens.generated})")
-    print(f"warm / cold           {med(warm_ms) / med(cold_ms):8.3f}")
-    backend.close()
+    print(f"model           {args.model.name} ({last['cold'].family})")
+    print(f"prompt eval     {med(prompt_tps):8.1f} tok/s (cold request)")
+    print(f"generation      {med(gen_tps):8.1f} tok/s (decode + sampling, all requests)")
+    print(f"{'request':<15} {'median ms':>9} {'prompt':>7} {'reused':>7} {'evaluated':>9} "
+          f"{'generated':>9}  completion")
+    for name, result in last.items():
+        t = result.tokens
+        print(f"{name:<15} {med(times[name]):9.0f} {t.prompt:7d} {t.reused:7d} {t.evaluated:9d} "
+              f"{t.generated:9d}  {result.text.splitlines()[0] if result.text else ''!r}")
+    cold_ms = med(times["cold"])
+    print(f"keystroke/cold  {med(times['keystroke']) / cold_ms:8.3f}")
+    print(f"line edit/cold  {med(times['line edit']) / cold_ms:8.3f}")
+    model.close()
 
 
 if __name__ == "__main__":

@@ -61,6 +61,10 @@ class ChecksumMismatchError(DownloadError):
         )
 
 
+class PromptTooLongError(LlamaLspError):
+    """A prompt that cannot fit the model's context window (or is empty)."""
+
+
 class PositionError(LlamaLspError):
     """A line/column outside the document."""
 

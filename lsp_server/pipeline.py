@@ -43,18 +43,35 @@ class _Clock:
         self._last = now
 
 
+# Room for the FIM control tokens (and BOS) around the two texts.
+TEMPLATE_TOKENS = 8
+
+
+def window_budgets(settings: Settings, n_ctx: int) -> tuple[int, int]:
+    """Prefix and suffix budgets, scaled down together when they and the answer would
+    not fit n_ctx (so a small n_ctx never turns into an error at the keystroke)."""
+    room = max(n_ctx - settings.max_tokens - TEMPLATE_TOKENS, 2)
+    wanted = settings.max_prefix_tokens + settings.max_suffix_tokens
+    if wanted <= room:
+        return settings.max_prefix_tokens, settings.max_suffix_tokens
+    prefix = max(1, settings.max_prefix_tokens * room // wanted)
+    return prefix, max(0, room - prefix)
+
+
 def complete(model: LoadedModel, cursor: Cursor, settings: Settings, language: str) -> Completion:
     """Run every stage for one cursor and return the completion with its report."""
     clock = _Clock()
     spec = model.require_fim()
     tok = model.backend
-    prefix = fit_prefix(tok, cursor.prefix, settings.max_prefix_tokens)
-    suffix = fit_suffix(tok, cursor.suffix, settings.max_suffix_tokens)
-    prompt_ids = render_fim(spec, tok, prefix, suffix)
+    prefix_budget, suffix_budget = window_budgets(settings, model.backend.n_ctx)
+    prefix = fit_prefix(tok, cursor.prefix, prefix_budget)
+    suffix = fit_suffix(tok, cursor.suffix, suffix_budget, cursor.line)
+    prompt = render_fim(spec, tok, prefix, suffix)
     clock.lap("prompt")
     ctx = FilterContext(cursor, language)
     request = GenerationRequest(
-        prompt_ids=prompt_ids,
+        prompt_ids=prompt.ids,
+        heal=prompt.heal,
         max_tokens=settings.max_tokens,
         stop_ids=spec.stop_ids,
         stop_strings=tuple(settings.stop),
@@ -66,6 +83,6 @@ def complete(model: LoadedModel, cursor: Cursor, settings: Settings, language: s
     text = postprocess(result.text, ctx) or ""
     clock.lap("postprocess")
     timings = {**clock.timings, "eval": round(result.eval_ms, 3),
-               "sample": round(result.sample_ms, 3)}
-    return Completion(text, result.text, spec.name, prompt_ids, result.tokens,
+               "prompt_eval": round(result.prompt_ms, 3), "sample": round(result.sample_ms, 3)}
+    return Completion(text, result.text, spec.name, prompt.ids, result.tokens,
                       result.stop_reason, timings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -24,6 +25,8 @@ def find_workspace(start: Path) -> Path:
 def settings_for(args: argparse.Namespace, workspace: Path) -> Settings:
     """Layered settings with the command's flags on top; problems printed once."""
     loaded = load_settings(workspace=workspace, cli=cli_overrides(args))
+    logging.basicConfig(level=loaded.settings.log_level.upper(), stream=sys.stderr,
+                        format="llama-lsp %(levelname)s %(name)s: %(message)s")
     for problem in loaded.problems:
         print(f"llama-lsp: {problem}", file=sys.stderr)
     return loaded.settings

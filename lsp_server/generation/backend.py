@@ -34,6 +34,9 @@ class GenerationRequest:
     sampling: Sampling = field(default_factory=Sampling)
     stop_check: StopCheck | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
+    # Text the prompt left out at its end: the first tokens must spell it (healing.py);
+    # it is typed already, so it is not part of the result.
+    heal: str = ""
 
 
 @dataclass

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import llama_cpp
+import numpy as np
 
-from lsp_server.errors import ConfigError, ModelInvalidError
+from lsp_server.errors import ConfigError, ModelInvalidError, PromptTooLongError
 from lsp_server.generation.backend import GenerationRequest, GenerationResult, TokenReport
 from lsp_server.generation.gguf_file import GGUFInfo, read_gguf
+from lsp_server.generation.healing import TokenHealer, pick_token
 from lsp_server.generation.memory import head_sizes
 from lsp_server.generation.text_stream import TextStream
 
@@ -51,7 +53,7 @@ def load_params(settings: Settings) -> dict[str, Any]:
         "type_v": kv_type if settings.flash_attn else llama_cpp.GGML_TYPE_F16,
         "use_mmap": settings.use_mmap,
         "use_mlock": settings.use_mlock,
-        "seed": settings.seed,
+        "seed": llama_cpp.LLAMA_DEFAULT_SEED if settings.seed < 0 else settings.seed,
         "verbose": False,
     }
 
@@ -81,6 +83,8 @@ class LlamaCppBackend:
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelInvalidError(self.path, f"llama.cpp could not load it ({exc})") from exc
         self._vocab = self.llm._model.vocab
+        self._healer: TokenHealer | None = None
+        self._rng = np.random.default_rng(settings.seed if settings.seed >= 0 else None)
         self.adds_space_prefix = self.info.metadata.get("tokenizer.ggml.model") == "llama" and bool(
             self.info.metadata.get("tokenizer.ggml.add_space_prefix", True)
         )
@@ -115,10 +119,11 @@ class LlamaCppBackend:
     ) -> GenerationResult:
         """Evaluate the prompt (reusing the cached prefix) and sample until a stop."""
         prompt = request.prompt_ids
-        if not prompt:
-            raise ValueError("empty prompt")
-        if len(prompt) + 1 > self.n_ctx:
-            raise ValueError(f"prompt of {len(prompt)} tokens does not fit n_ctx={self.n_ctx}")
+        if not prompt or len(prompt) + 1 > self.n_ctx:
+            raise PromptTooLongError(
+                f"a prompt of {len(prompt)} tokens does not fit n_ctx={self.n_ctx}; "
+                "raise n_ctx or lower max_prefix_tokens / max_suffix_tokens"
+            )
         report = TokenReport(prompt=len(prompt))
         result = GenerationResult("", "cancelled", report)
         reused = self._common_prefix(prompt)
@@ -129,20 +134,27 @@ class LlamaCppBackend:
         result.prompt_ms = result.eval_ms
         stream = TextStream(request.stop_strings)
         result.stop_reason = "max_tokens"
+        heal = request.heal.encode("utf-8")
+        skip = len(heal)  # healed bytes are re-generated but not returned
         room = self.n_ctx - len(prompt)  # never decode past the context window
         for _ in range(min(request.max_tokens, room)):
             if request.cancel.is_set():
                 result.stop_reason = "cancelled"
                 break
             start = time.perf_counter()
-            token = self._sample(request)
+            token = self._heal_step(heal, request) if heal else self._sample(request)
             result.sample_ms += (time.perf_counter() - start) * 1000
             if token in request.stop_ids or self.is_end_of_generation(token):
                 result.stop_reason = "eog"
                 break
             result.generated_ids.append(token)
             report.generated += 1
-            fresh = stream.push(self.piece(token))
+            data = self.piece(token)
+            if heal and not (heal.startswith(data) or data.startswith(heal)):
+                skip = 0  # nothing could spell it: keep all that was generated
+            heal = heal[len(data):] if heal.startswith(data) else b""
+            data, skip = data[skip:], max(0, skip - len(data))
+            fresh = stream.push(data)
             if not stream.stopped and request.stop_check is not None:
                 keep = request.stop_check(stream.text)
                 if keep is not None:
@@ -183,6 +195,20 @@ class LlamaCppBackend:
             self.llm.eval(tokens[i : i + step])
             result.eval_ms += (time.perf_counter() - start) * 1000
         return True
+
+    def _heal_step(self, remaining: bytes, request: GenerationRequest) -> int:
+        """The likeliest token that spells (part of) the healed text."""
+        if self._healer is None:
+            self._healer = TokenHealer(
+                self.llm.n_vocab(), self.piece,
+                lambda t: bool(llama_cpp.llama_vocab_is_control(self._vocab, t)),
+            )
+        allowed = self._healer.candidates(remaining)
+        if not allowed:
+            return self._sample(request)
+        logits = llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1)
+        return pick_token(logits, self.llm.n_vocab(), allowed, request.sampling.temperature,
+                          self._rng)
 
     def _sample(self, request: GenerationRequest) -> int:
         s = request.sampling

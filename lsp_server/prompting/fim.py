@@ -8,6 +8,7 @@ token), and every count the budget sees is exact.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from lsp_server.prompting.families import FimSpec
@@ -46,14 +47,38 @@ def tokenize_continuation(tokenizer: Tokenizer, text: str) -> list[int]:
     return tokenizer.tokenize(text)
 
 
-def render_fim(spec: FimSpec, tokenizer: Tokenizer, prefix: str, suffix: str) -> list[int]:
-    """The token ids of the family's FIM layout for this prefix and suffix."""
+@dataclass(frozen=True)
+class FimPrompt:
+    ids: list[int]
+    heal: str = ""  # text left out at the end, for the model to re-spell (healing.py)
+
+
+def render_fim(spec: FimSpec, tokenizer: Tokenizer, prefix: str, suffix: str) -> FimPrompt:
+    """The token ids of the family's FIM layout for this prefix and suffix.
+
+    Where the layout has ``$line``, the cursor line's text left of the cursor goes after
+    the middle token (as the start of the middle) instead of at the end of the prefix:
+    typing within a line then changes only the last few prompt tokens, and everything
+    before them is reused from the KV cache. Its last token is left out and healed.
+    """
+    body, line = prefix, ""
+    if "$line" in spec.family.layout:
+        cut = prefix.rfind("\n") + 1
+        body, line = prefix[:cut], prefix[cut:]
     texts = {
-        "$prefix": lambda: tokenizer.tokenize(prefix) if prefix else [],
+        "$prefix": lambda: tokenizer.tokenize(body) if body else [],
         "$suffix": lambda: tokenize_continuation(tokenizer, suffix),
+        "$line": lambda: tokenize_continuation(tokenizer, line),
     }
     ids: list[int] = []
+    heal = ""
     for item in spec.family.layout:
+        if item == "$line":
+            line_ids = texts[item]()
+            if line_ids:
+                heal = tokenizer.detokenize(line_ids[-1:])
+                ids.extend(line_ids[:-1])
+            continue
         if item in texts:
             ids.extend(texts[item]())
         elif item == "bos":
@@ -61,4 +86,4 @@ def render_fim(spec: FimSpec, tokenizer: Tokenizer, prefix: str, suffix: str) ->
                 ids.append(spec.ids["bos"])
         else:
             ids.append(spec.ids[item])
-    return ids
+    return FimPrompt(ids, heal)

@@ -3,31 +3,47 @@
 Counts come from the model's own tokenizer, so the window never overflows n_ctx. Whole
 lines are kept (a half line of context confuses small models more than a missing one),
 except the cursor's own lines, which are always kept in full.
+
+The far edges of a large window snap to document lines that are multiples of
+``ALIGN_LINES``: a few tokens typed near the cursor then leave the window's first line
+where it was, and the next request shares the whole prompt up to the edit with the KV
+cache. The price is up to ``ALIGN_LINES - 1`` lines of unused budget, so windows of
+fewer than ``4 * ALIGN_LINES`` lines (cheap to re-evaluate anyway) are not snapped.
 """
 
 from __future__ import annotations
 
 from lsp_server.prompting.fim import Tokenizer, tokenize_continuation
 
+ALIGN_LINES = 16
+
 
 def fit_prefix(tokenizer: Tokenizer, prefix: str, budget: int) -> str:
-    """The longest tail of ``prefix`` made of whole lines that fits ``budget`` tokens."""
+    """The longest tail of ``prefix`` that fits ``budget`` tokens and starts on an aligned
+    document line (or the whole prefix when it fits)."""
     if len(tokenizer.tokenize(prefix)) <= budget:
         return prefix
     lines = prefix.split("\n")
     current = lines.pop()  # the cursor's line is always kept
     kept = _fit_lines(tokenizer, list(reversed(lines)), budget, current, tail=True)
-    return "\n".join([*reversed(kept), current])
+    start = len(lines) - len(kept)
+    if len(kept) >= 4 * ALIGN_LINES:
+        start = -(-start // ALIGN_LINES) * ALIGN_LINES
+    return "\n".join([*lines[start:], current])
 
 
-def fit_suffix(tokenizer: Tokenizer, suffix: str, budget: int) -> str:
-    """The longest head of ``suffix`` made of whole lines that fits ``budget`` tokens."""
+def fit_suffix(tokenizer: Tokenizer, suffix: str, budget: int, cursor_line: int = 0) -> str:
+    """The longest head of ``suffix`` made of whole lines that fits ``budget`` tokens,
+    ending on a document line (``cursor_line`` + kept lines) that is aligned."""
     if len(tokenize_continuation(tokenizer, suffix)) <= budget:
         return suffix
     lines = suffix.split("\n")
     current = lines.pop(0)
     kept = _fit_lines(tokenizer, lines, budget, current, tail=False)
-    return "\n".join([current, *kept])
+    end = len(kept)
+    if end >= 4 * ALIGN_LINES:
+        end = (cursor_line + end) // ALIGN_LINES * ALIGN_LINES - cursor_line
+    return "\n".join([current, *kept[:end]])
 
 
 def _fit_lines(

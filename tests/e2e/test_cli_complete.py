@@ -22,8 +22,9 @@ def test_complete_json_reports_prompt_tokens_and_timings(
     assert out["family"] == "codellama"
     tokens = read_gguf(model).tokens
     texts = [tokens[i] for i in out["prompt_ids"]]
-    assert texts[:2] == ["<s>", "▁<PRE>"] and texts[-1] == "▁<MID>"
-    assert "▁<SUF>" in texts
+    assert texts[:2] == ["<s>", "▁<PRE>"] and "▁<SUF>" in texts
+    # the cursor line's indentation starts the middle; being its last token, it is healed
+    assert texts[-1] == "▁<MID>"
     assert out["tokens"]["prompt"] == len(out["prompt_ids"])
     assert out["tokens"]["reused"] + out["tokens"]["evaluated"] == out["tokens"]["prompt"]
     assert 0 < out["tokens"]["generated"] <= 8
@@ -89,3 +90,15 @@ def test_doctor_reports_family_kv_cache_and_system(
     assert "system" in report and isinstance(report["system"]["gpu_offload"], bool)
     text = run_cli("doctor", "--model", model, home=tmp_path)
     assert text.returncode == 0 and "KV cache" in text.stdout and "qwen2.5-coder" in text.stdout
+
+
+def test_small_context_shrinks_the_window_instead_of_failing(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    src = tmp_path / "long.py"
+    src.write_text("".join(f"value_{i} = {i}\n" for i in range(400)) + "x = \n")
+    out = run_json("complete", src, "--line", "401", "--col", "5", "--model",
+                   tiny_model("codellama"), "--n-ctx", "256", "--max-tokens", "16",
+                   home=tmp_path)
+    assert out["tokens"]["prompt"] + 16 <= 256
+    assert out["tokens"]["prompt"] > 150  # the budget is used, not thrown away

@@ -106,3 +106,16 @@ def test_generation_never_runs_past_the_context_window(tiny_model: Callable[...,
     result = backend.generate(GenerationRequest(ids, max_tokens=1000))
     assert len(ids) + result.tokens.generated <= backend.n_ctx
     backend.close()
+
+
+def test_healed_text_is_respelled_by_the_model_but_not_returned(
+    tiny_model: Callable[..., Path],
+) -> None:
+    backend = LlamaCppBackend(tiny_model("codellama", emit="a"), Settings(n_ctx=256))
+    request = GenerationRequest(prompt(backend, "x"), max_tokens=6, heal="  q")
+    result = backend.generate(request)
+    spelled = b"".join(backend.piece(t) for t in result.generated_ids)
+    assert spelled.startswith(b"  q")  # constrained although the model prefers "a"
+    assert result.text == spelled[3:].decode()
+    assert len(result.text) >= 3 and set(result.text) == {"a"}
+    backend.close()

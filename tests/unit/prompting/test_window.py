@@ -10,7 +10,7 @@ import pytest
 from lsp_server.config import Settings
 from lsp_server.generation.llama_cpp import LlamaCppBackend
 from lsp_server.prompting.fim import tokenize_continuation
-from lsp_server.prompting.window import fit_prefix, fit_suffix
+from lsp_server.prompting.window import ALIGN_LINES, fit_prefix, fit_suffix
 
 
 @pytest.fixture(scope="module")
@@ -24,18 +24,34 @@ PREFIX = "".join(f"line_{i} = {i}\n" for i in range(200)) + "    cur"
 SUFFIX = "sor()\n" + "".join(f"after_{i} = {i}\n" for i in range(200))
 
 
-@pytest.mark.parametrize("budget", [10, 57, 300])
+@pytest.mark.parametrize("budget", [10, 57, 300, 1500])
 def test_prefix_fits_and_keeps_nearest_whole_lines(backend: LlamaCppBackend, budget: int) -> None:
     fitted = fit_prefix(backend, PREFIX, budget)
     assert PREFIX.endswith(fitted) and fitted.endswith("    cur")
     assert len(backend.tokenize(fitted)) <= budget or fitted == "    cur"
-    one_more = PREFIX[: len(PREFIX) - len(fitted)].rstrip("\n").rsplit("\n", 1)[-1]
-    assert len(backend.tokenize(one_more + "\n" + fitted)) > budget
-    assert fitted == "    cur" or PREFIX[len(PREFIX) - len(fitted) - 1] == "\n"
+    start_line = PREFIX.count("\n") - fitted.count("\n")
+    large = fitted.count("\n") >= 4 * ALIGN_LINES
+    step = ALIGN_LINES if large else 1
+    assert start_line % step == 0  # a whole line; an aligned one in a large window
+    earlier = "".join(PREFIX.splitlines(keepends=True)[start_line - step :])
+    assert len(backend.tokenize(earlier)) > budget  # and no longer window fits
 
 
-@pytest.mark.parametrize("budget", [10, 57, 300])
+@pytest.mark.parametrize("budget", [1000, 1200, 1500])
+def test_prefix_start_stays_put_when_typing_near_the_cursor(
+    backend: LlamaCppBackend, budget: int
+) -> None:
+    lines = PREFIX.split("\n")
+    lines[-2] += "  # edited"
+    edited = "\n".join(lines) + "ab"
+    before, after = fit_prefix(backend, PREFIX, budget), fit_prefix(backend, edited, budget)
+    assert before.split("\n", 1)[0] == after.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize("budget", [10, 57, 300, 1500])
 def test_suffix_fits_and_keeps_nearest_whole_lines(backend: LlamaCppBackend, budget: int) -> None:
-    fitted = fit_suffix(backend, SUFFIX, budget)
+    fitted = fit_suffix(backend, SUFFIX, budget, cursor_line=7)
     assert SUFFIX.startswith(fitted) and fitted.startswith("sor()")
     assert len(tokenize_continuation(backend, fitted)) <= budget
+    if fitted.count("\n") >= 4 * ALIGN_LINES:
+        assert (7 + fitted.count("\n")) % ALIGN_LINES == 0

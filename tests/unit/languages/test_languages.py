@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import pytest
+
+from lsp_server.languages import language_for, languages, parser_for
+
+ROOTS = {"python": "module", "javascript": "program", "typescript": "program",
+         "typescriptreact": "program", "go": "source_file", "rust": "source_file",
+         "java": "program", "c": "translation_unit", "cpp": "translation_unit"}
+
+
+@pytest.mark.parametrize("language", sorted(ROOTS))
+def test_every_language_has_a_bundled_grammar(language: str) -> None:
+    parser = parser_for(language)
+    assert parser is not None
+    assert parser.parse(b"x").root_node.type == ROOTS[language]
+
+
+def test_extensions_map_to_languages() -> None:
+    assert set(languages()) == set(ROOTS)
+    assert language_for("a/b.py") == "python" and language_for("x.tsx") == "typescriptreact"
+    assert language_for("x.hpp") == "cpp" and language_for("README") == "plaintext"
+    assert parser_for("plaintext") is None
