@@ -23,7 +23,7 @@ from pathlib import Path
 from lsp_server.config import Settings
 from lsp_server.documents.cursor import Cursor, split_at
 from lsp_server.generation.loader import LoadedModel, load_model
-from lsp_server.pipeline import Completion, complete
+from lsp_server.pipeline import Completion, WindowState, complete
 
 
 def cursors(source: str) -> dict[str, Cursor]:
@@ -41,9 +41,11 @@ def cursors(source: str) -> dict[str, Cursor]:
     return {"cold": base, "keystroke": keystroke, "line edit": edit}
 
 
-def timed(model: LoadedModel, cursor: Cursor, settings: Settings) -> tuple[float, Completion]:
+def timed(
+    model: LoadedModel, cursor: Cursor, settings: Settings, state: WindowState
+) -> tuple[float, Completion]:
     start = time.perf_counter()
-    result = complete(model, cursor, settings, "python")
+    result = complete(model, cursor, settings, "python", state)
     return (time.perf_counter() - start) * 1000, result
 
 
@@ -68,8 +70,9 @@ def main() -> None:
     gen_tps: list[float] = []
     for _ in range(args.repeat):
         model.backend.llm.n_tokens = 0  # cold: nothing reusable in the KV cache
+        state = WindowState()  # as the server keeps one per open document
         for name, cursor in rounds.items():
-            ms, result = timed(model, cursor, settings)
+            ms, result = timed(model, cursor, settings, state)
             times[name].append(ms)
             last[name] = result
         cold = last["cold"]

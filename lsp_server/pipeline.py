@@ -15,7 +15,7 @@ from lsp_server.generation.backend import GenerationRequest, Sampling, TokenRepo
 from lsp_server.generation.loader import LoadedModel
 from lsp_server.postprocessing import FilterContext, early_stop, postprocess
 from lsp_server.prompting.fim import render_fim
-from lsp_server.prompting.window import fit_prefix, fit_suffix
+from lsp_server.prompting.window import fit_prefix_anchored, fit_suffix
 
 if TYPE_CHECKING:
     from lsp_server.config import Settings
@@ -30,6 +30,13 @@ class Completion:
     tokens: TokenReport
     stop_reason: str
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class WindowState:
+    """Per-document memory between requests: where the last prefix window started."""
+
+    prefix_start: int | None = None
 
 
 class _Clock:
@@ -58,13 +65,22 @@ def window_budgets(settings: Settings, n_ctx: int) -> tuple[int, int]:
     return prefix, max(0, room - prefix)
 
 
-def complete(model: LoadedModel, cursor: Cursor, settings: Settings, language: str) -> Completion:
-    """Run every stage for one cursor and return the completion with its report."""
+def complete(
+    model: LoadedModel, cursor: Cursor, settings: Settings, language: str,
+    state: WindowState | None = None,
+) -> Completion:
+    """Run every stage for one cursor and return the completion with its report.
+
+    ``state`` (one per document) keeps the window's start stable across keystrokes.
+    """
     clock = _Clock()
     spec = model.require_fim()
     tok = model.backend
     prefix_budget, suffix_budget = window_budgets(settings, model.backend.n_ctx)
-    prefix = fit_prefix(tok, cursor.prefix, prefix_budget)
+    anchor = state.prefix_start if state else None
+    prefix, start = fit_prefix_anchored(tok, cursor.prefix, prefix_budget, anchor)
+    if state is not None:
+        state.prefix_start = start
     suffix = fit_suffix(tok, cursor.suffix, suffix_budget, cursor.line)
     prompt = render_fim(spec, tok, prefix, suffix)
     clock.lap("prompt")

@@ -21,15 +21,34 @@ ALIGN_LINES = 16
 def fit_prefix(tokenizer: Tokenizer, prefix: str, budget: int) -> str:
     """The longest tail of ``prefix`` that fits ``budget`` tokens and starts on an aligned
     document line (or the whole prefix when it fits)."""
-    if len(tokenizer.tokenize(prefix)) <= budget:
-        return prefix
+    return fit_prefix_anchored(tokenizer, prefix, budget, None)[0]
+
+
+def fit_prefix_anchored(
+    tokenizer: Tokenizer, prefix: str, budget: int, anchor: int | None
+) -> tuple[str, int]:
+    """Like fit_prefix, but keep starting at document line ``anchor`` (the previous
+    request's start) while that window still fits and fills at least half the budget.
+
+    This is the hysteresis that alignment alone cannot give: a fresh fit fills at most
+    7/8 of the budget, and a kept start may grow into the rest, so the edits of a typing
+    session do not move the start (which would invalidate the whole KV cache).
+    Returns the window and its first line.
+    """
     lines = prefix.split("\n")
+    if anchor is not None and 0 < anchor < len(lines):
+        window = "\n".join(lines[anchor:])
+        if budget // 2 <= len(tokenizer.tokenize(window)) <= budget:
+            return window, anchor
+    if len(tokenizer.tokenize(prefix)) <= budget:
+        return prefix, 0
+    budget -= budget // 8  # room to grow before the start has to move
     current = lines.pop()  # the cursor's line is always kept
     kept = _fit_lines(tokenizer, list(reversed(lines)), budget, current, tail=True)
     start = len(lines) - len(kept)
     if len(kept) >= 4 * ALIGN_LINES:
         start = -(-start // ALIGN_LINES) * ALIGN_LINES
-    return "\n".join([*lines[start:], current])
+    return "\n".join([*lines[start:], current]), start
 
 
 def fit_suffix(tokenizer: Tokenizer, suffix: str, budget: int, cursor_line: int = 0) -> str:

@@ -10,7 +10,12 @@ import pytest
 from lsp_server.config import Settings
 from lsp_server.generation.llama_cpp import LlamaCppBackend
 from lsp_server.prompting.fim import tokenize_continuation
-from lsp_server.prompting.window import ALIGN_LINES, fit_prefix, fit_suffix
+from lsp_server.prompting.window import (
+    ALIGN_LINES,
+    fit_prefix,
+    fit_prefix_anchored,
+    fit_suffix,
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +39,8 @@ def test_prefix_fits_and_keeps_nearest_whole_lines(backend: LlamaCppBackend, bud
     step = ALIGN_LINES if large else 1
     assert start_line % step == 0  # a whole line; an aligned one in a large window
     earlier = "".join(PREFIX.splitlines(keepends=True)[start_line - step :])
-    assert len(backend.tokenize(earlier)) > budget  # and no longer window fits
+    reserve = budget // 8  # a fresh fit leaves room to grow (see fit_prefix_anchored)
+    assert len(backend.tokenize(earlier)) > budget - reserve  # and no longer window fits
 
 
 @pytest.mark.parametrize("budget", [1000, 1200, 1500])
@@ -55,3 +61,17 @@ def test_suffix_fits_and_keeps_nearest_whole_lines(backend: LlamaCppBackend, bud
     assert len(tokenize_continuation(backend, fitted)) <= budget
     if fitted.count("\n") >= 4 * ALIGN_LINES:
         assert (7 + fitted.count("\n")) % ALIGN_LINES == 0
+
+
+def test_anchor_keeps_the_window_start_while_typing(backend: LlamaCppBackend) -> None:
+    budget = 900
+    _, start = fit_prefix_anchored(backend, PREFIX, budget, None)
+    lines = PREFIX.split("\n")
+    for step in range(5):  # a typing session: the line above the cursor keeps growing
+        lines[-2] += f" + extra_{step}"
+        window, kept = fit_prefix_anchored(backend, "\n".join(lines), budget, start)
+        assert kept == start and window.endswith("    cur")
+        assert len(backend.tokenize(window)) <= budget
+    lines[-2] += " + x" * 200  # far past the reserve: the start has to move
+    window, moved = fit_prefix_anchored(backend, "\n".join(lines), budget, start)
+    assert moved > start and len(backend.tokenize(window)) <= budget
