@@ -70,7 +70,8 @@ class Settings(BaseModel):
     )
     cache_dir: Annotated[Path, AfterValidator(_expand_user)] = Field(
         default_factory=default_cache_dir,
-        description="Where pulled models are kept (in its `models` folder).",
+        description="Where pulled models (its `models` folder) and workspace indexes "
+        "(its `index` folder) are kept.",
     )
     n_ctx: int = Field(
         default=4096, ge=256, le=131072,
@@ -133,8 +134,79 @@ class Settings(BaseModel):
         default=512, ge=0, le=131072,
         description="Token budget for the text after the cursor in the local FIM window.",
     )
+    request_timeout_ms: int = Field(
+        default=20000, ge=100, le=600000,
+        description="Deadline of one inline completion; a request past it answers empty.",
+    )
+    debounce_ms: int = Field(
+        default=0, ge=0, le=2000,
+        description="Wait this long after a keystroke before completing (0 = no debounce; "
+        "a newer request always supersedes an older one).",
+    )
+    speculative: bool = Field(
+        default=True,
+        description="While idle, compute the completion that follows the shown suggestion, "
+        "so accepting it shows the next one at once.",
+    )
+    cache_size: int = Field(
+        default=128, ge=0, le=100000,
+        description="Recent completions kept for typing-through reuse (0 = off).",
+    )
+    explain_max_tokens: int = Field(
+        default=512, ge=1, le=8192,
+        description="Most tokens generated for one explanation of a selection (at most "
+        "half of n_ctx).",
+    )
+    ask_max_tokens: int = Field(
+        default=768, ge=1, le=8192,
+        description="Most tokens generated for one answer to a repository question (at "
+        "most half of n_ctx).",
+    )
+    ask_context_tokens: int = Field(
+        default=2048, ge=0, le=131072,
+        description="Token budget for the code excerpts packed into a repository "
+        "question; less when n_ctx minus the answer leaves less.",
+    )
+    safety_high: Literal["block", "warn", "off"] = Field(
+        default="block",
+        description="What happens to a completion that matches a high-severity insecure-code "
+        "rule: `block` (not shown), `warn` (shown, with a `llama-lsp/securityNotice`) or `off`.",
+    )
+    safety_medium: Literal["block", "warn", "off"] = Field(
+        default="warn", description="Policy for medium-severity insecure-code matches."
+    )
+    safety_low: Literal["block", "warn", "off"] = Field(
+        default="warn", description="Policy for low-severity insecure-code matches."
+    )
+    safety_disabled_rules: list[str] = Field(
+        default_factory=list,
+        description="Insecure-code rule ids never applied in this workspace "
+        "(see `llama-lsp scan --list-rules`).",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Least severe log messages written."
+    )
+    index_max_file_bytes: int = Field(
+        default=1 << 20, ge=1024, le=1 << 30,
+        description="Files larger than this are not indexed (nor read).",
+    )
+    index_exclude: list[str] = Field(
+        default_factory=list,
+        description="Extra gitignore-style patterns kept out of the index, on top of "
+        "`.gitignore`, `.git/info/exclude` and `.llama-lspignore`.",
+    )
+    index_secret_globs: list[str] = Field(
+        default_factory=list,
+        description="Extra file-name globs that are never read, on top of `.env*`, `*.pem`, "
+        "`*.key`, `id_rsa*`, `.npmrc`, `.netrc`, credential JSON files and the like.",
+    )
+    index_workers: int | None = Field(
+        default=None, ge=1, le=256,
+        description="Processes that parse files while indexing; unset = one per core.",
+    )
+    index_debounce_ms: int = Field(
+        default=10, ge=0, le=10000,
+        description="Quiet time after a file event before the index is updated.",
     )
 
     @property

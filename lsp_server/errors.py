@@ -86,3 +86,7 @@ class UnknownModelError(LlamaLspError):
             "(see `llama-lsp models list`)"
         )
         self.name = name
+
+
+class AssistInputError(LlamaLspError):
+    """An explain / ask request the assistant cannot use (an empty question or selection)."""

@@ -1,24 +1,48 @@
-"""Inline completion as a list of stages: cursor -> prompt -> generation -> filters.
+"""Inline completion as a list of stages, each timed, each a cancellation point:
 
-Each stage is timed; the request-level concerns (ids, deadlines, supersession) wrap
-this in the language server. The CLI's ``complete`` runs exactly these stages.
+    ticket (id, deadline, supersede older) -> debounce -> typing-through cache
+    -> model -> prompt (off the event loop) -> generation (engine thread) -> filters
+    -> cache, stats
+
+``InlinePipeline`` serves the language server: the event loop only awaits, never runs
+the model. ``complete`` runs the same stages synchronously for the CLI and benchmarks.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from lsp_server.caching import CompletionCache
 from lsp_server.documents.cursor import Cursor
-from lsp_server.generation.backend import GenerationRequest, Sampling, TokenReport
+from lsp_server.errors import LlamaLspError
+from lsp_server.generation.backend import GenerationResult, TokenReport
+from lsp_server.generation.holder import ModelHolder
 from lsp_server.generation.loader import LoadedModel
-from lsp_server.postprocessing import FilterContext, early_stop, postprocess
-from lsp_server.prompting.fim import render_fim
-from lsp_server.prompting.window import fit_prefix_anchored, fit_suffix
+from lsp_server.postprocessing import postprocess
+from lsp_server.prompting.fim_request import PreparedFim, WindowState, prepare_fim
+from lsp_server.stats import Stats
+from lsp_server.tickets import Superseded, Tickets
 
 if TYPE_CHECKING:
     from lsp_server.config import Settings
+
+__all__ = ["Completion", "InlinePipeline", "WindowState", "complete"]
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+def accepted(cursor: Cursor, text: str) -> Cursor:
+    """The cursor after ``text`` is inserted at it (the suggestion accepted)."""
+    lines = text.split("\n")
+    character = len(lines[-1]) + (cursor.character if len(lines) == 1 else 0)
+    return Cursor(cursor.prefix + text, cursor.suffix, cursor.line + len(lines) - 1, character)
 
 
 @dataclass
@@ -30,75 +54,149 @@ class Completion:
     tokens: TokenReport
     stop_reason: str
     timings_ms: dict[str, float] = field(default_factory=dict)
+    cached: bool = False
 
 
-@dataclass
-class WindowState:
-    """Per-document memory between requests: where the last prefix window started."""
-
-    prefix_start: int | None = None
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.timings[stage] = round((now - self._last) * 1000, 3)
-        self._last = now
-
-
-# Room for the FIM control tokens (and BOS) around the two texts.
-TEMPLATE_TOKENS = 8
-
-
-def window_budgets(settings: Settings, n_ctx: int) -> tuple[int, int]:
-    """Prefix and suffix budgets, scaled down together when they and the answer would
-    not fit n_ctx (so a small n_ctx never turns into an error at the keystroke)."""
-    room = max(n_ctx - settings.max_tokens - TEMPLATE_TOKENS, 2)
-    wanted = settings.max_prefix_tokens + settings.max_suffix_tokens
-    if wanted <= room:
-        return settings.max_prefix_tokens, settings.max_suffix_tokens
-    prefix = max(1, settings.max_prefix_tokens * room // wanted)
-    return prefix, max(0, room - prefix)
+def _finish(
+    prepared: PreparedFim, result: GenerationResult, timings: dict[str, float]
+) -> Completion:
+    start = time.perf_counter()
+    text = postprocess(result.text, prepared.filters) or ""
+    timings["postprocess"] = round((time.perf_counter() - start) * 1000, 3)
+    timings.update(eval=round(result.eval_ms, 3), prompt_eval=round(result.prompt_ms, 3),
+                   sample=round(result.sample_ms, 3))
+    return Completion(text, result.text, prepared.family, prepared.prompt.ids, result.tokens,
+                      result.stop_reason, timings)
 
 
 def complete(
     model: LoadedModel, cursor: Cursor, settings: Settings, language: str,
     state: WindowState | None = None,
 ) -> Completion:
-    """Run every stage for one cursor and return the completion with its report.
+    """Every stage for one cursor, synchronously (CLI, benchmarks)."""
+    start = time.perf_counter()
+    prepared = prepare_fim(model, cursor, settings, language, state)
+    prompt_ms = (time.perf_counter() - start) * 1000
+    result = model.engine.submit(prepared.request).result()
+    generate_ms = (time.perf_counter() - start) * 1000 - prompt_ms
+    return _finish(prepared, result, {"prompt": round(prompt_ms, 3),
+                                      "generate": round(generate_ms, 3)})
 
-    ``state`` (one per document) keeps the window's start stable across keystrokes.
-    """
-    clock = _Clock()
-    spec = model.require_fim()
-    tok = model.backend
-    prefix_budget, suffix_budget = window_budgets(settings, model.backend.n_ctx)
-    anchor = state.prefix_start if state else None
-    prefix, start = fit_prefix_anchored(tok, cursor.prefix, prefix_budget, anchor)
-    if state is not None:
-        state.prefix_start = start
-    suffix = fit_suffix(tok, cursor.suffix, suffix_budget, cursor.line)
-    prompt = render_fim(spec, tok, prefix, suffix)
-    clock.lap("prompt")
-    ctx = FilterContext(cursor, language)
-    request = GenerationRequest(
-        prompt_ids=prompt.ids,
-        heal=prompt.heal,
-        max_tokens=settings.max_tokens,
-        stop_ids=spec.stop_ids,
-        stop_strings=tuple(settings.stop),
-        sampling=Sampling(settings.temperature, settings.top_k, settings.top_p, settings.seed),
-        stop_check=early_stop(ctx),
-    )
-    result = model.engine.submit(request).result()
-    clock.lap("generate")
-    text = postprocess(result.text, ctx) or ""
-    clock.lap("postprocess")
-    timings = {**clock.timings, "eval": round(result.eval_ms, 3),
-               "prompt_eval": round(result.prompt_ms, 3), "sample": round(result.sample_ms, 3)}
-    return Completion(text, result.text, spec.name, prompt.ids, result.tokens,
-                      result.stop_reason, timings)
+
+class InlinePipeline:
+    """The language server's inline completions: latest request per document wins."""
+
+    def __init__(
+        self, models: ModelHolder, settings: Callable[[], Settings],
+        report: Callable[[LlamaLspError], None],
+    ) -> None:
+        self.models = models
+        self.settings = settings
+        self.report = report  # shown once by the session; the completion answers empty
+        self.tickets = Tickets()
+        self.cache = CompletionCache()
+        self.stats = Stats()
+        self.windows: dict[str, WindowState] = {}
+        self.speculation: dict[str, threading.Event] = {}  # uri -> cancel, one at a time
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def complete(self, uri: str, cursor: Cursor, language: str) -> Completion | None:
+        """The completion at ``cursor``, or None when superseded, cancelled or late."""
+        settings = self.settings()
+        self.speculation.pop(uri, threading.Event()).set()  # the user moved on: stop it
+        ticket = self.tickets.open(uri, settings.request_timeout_ms / 1000)
+        start = time.perf_counter()
+        self.stats.count("requested")
+        try:
+            if settings.debounce_ms:
+                await asyncio.sleep(settings.debounce_ms / 1000)
+                ticket.check()
+            cached = self.cache.lookup(uri, cursor.prefix, cursor.suffix)
+            self.stats.count("cache_hits" if cached else "cache_misses")
+            if cached is not None:
+                return self._answer(Completion(cached, cached, "", [], TokenReport(), "cache",
+                                               cached=True), start)
+            remaining = max(0.0, ticket.deadline - time.monotonic())
+            model = await self.models.get(remaining)
+            ticket.check()
+            prepared = await self._timed("prompt", asyncio.to_thread(
+                prepare_fim, model, cursor, settings, language,
+                self.windows.setdefault(uri, WindowState())))
+            ticket.check()
+            prepared.request.cancel = ticket.cancel
+            self.stats.count("model_calls")
+            handle = model.engine.submit(prepared.request)
+            started = time.perf_counter()
+            result = await self._timed("generate", asyncio.wrap_future(handle.future))
+            ticket.check()  # superseded while generating: its answer is stale
+            completion = _finish(prepared, result, {
+                "generate": round((time.perf_counter() - started) * 1000, 3)})
+            self.stats.time("postprocess", completion.timings_ms["postprocess"])
+            self.stats.add_tokens(prompt=result.tokens.prompt, reused=result.tokens.reused,
+                                  evaluated=result.tokens.evaluated,
+                                  generated=result.tokens.generated)
+            self.cache.store(uri, cursor.prefix, cursor.suffix, completion.text)
+            if settings.speculative and completion.text and self.cache.capacity:
+                self._speculate(uri, accepted(cursor, completion.text), language, model,
+                                settings)
+            return self._answer(completion, start)
+        except (Superseded, TimeoutError):
+            self.stats.count("superseded")
+            return None
+        except LlamaLspError as exc:  # no model, cannot infill, prompt too long...
+            self.stats.count("failed")
+            self.report(exc)
+            return None
+        except asyncio.CancelledError:  # $/cancelRequest
+            ticket.cancel.set()
+            self.stats.count("cancelled")
+            raise
+        finally:
+            self.tickets.close(ticket)
+
+    def _speculate(self, uri: str, cursor: Cursor, language: str, model: LoadedModel,
+                   settings: Settings) -> None:
+        """While the user reads the suggestion, complete as if it were accepted, so that
+        accepting it shows the next one from the cache at once. Any newer request for the
+        document cancels this before its next token; it never delays one."""
+        cancel = threading.Event()
+        self.speculation[uri] = cancel
+        task = asyncio.ensure_future(self._speculation(uri, cursor, language, model,
+                                                       settings, cancel))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _speculation(self, uri: str, cursor: Cursor, language: str, model: LoadedModel,
+                           settings: Settings, cancel: threading.Event) -> None:
+        try:
+            prepared = await asyncio.to_thread(prepare_fim, model, cursor, settings, language,
+                                               self.windows.setdefault(uri, WindowState()))
+            if cancel.is_set():
+                return
+            prepared.request.cancel = cancel
+            result = await asyncio.wrap_future(model.engine.submit(prepared.request).future)
+            if not cancel.is_set() and result.stop_reason != "cancelled":
+                text = _finish(prepared, result, {}).text
+                self.cache.store(uri, cursor.prefix, cursor.suffix, text)
+                self.stats.count("speculated")
+        except (LlamaLspError, RuntimeError) as exc:  # best effort: never shown to the user
+            log.debug("speculative completion dropped: %s", exc)
+        finally:
+            if self.speculation.get(uri) is cancel:
+                del self.speculation[uri]
+
+    async def _timed(self, stage: str, work: Awaitable[T]) -> T:
+        start = time.perf_counter()
+        try:
+            return await work
+        finally:
+            self.stats.time(stage, (time.perf_counter() - start) * 1000)
+
+    def _answer(self, completion: Completion, start: float) -> Completion:
+        total = (time.perf_counter() - start) * 1000
+        completion.timings_ms["total"] = round(total, 3)
+        self.stats.time("total", total)
+        if "generate" in completion.timings_ms:  # the daemon's own share of the request
+            self.stats.time("overhead", total - completion.timings_ms["generate"])
+        self.stats.count("answered" if completion.text else "empty")
+        return completion

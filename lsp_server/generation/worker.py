@@ -10,6 +10,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from typing import TypeVar
 
 from lsp_server.generation.backend import (
@@ -32,6 +33,11 @@ class GenerationHandle:
         self._done = threading.Event()
         self._result: GenerationResult | None = None
         self._error: BaseException | None = None
+        # Resolved when generation ends: asyncio code awaits asyncio.wrap_future(future).
+        self.future: Future[GenerationResult] = Future()
+        # Running from the start: an awaiting task that is cancelled must not cancel it
+        # (use cancel() for that), or the engine thread could not deliver the result.
+        self.future.set_running_or_notify_cancel()
 
     def cancel(self) -> None:
         """Takes effect before the next generated token (or the next prompt batch)."""
@@ -65,8 +71,16 @@ class GenerationHandle:
         except BaseException as exc:  # handed to the waiting caller, never lost
             self._error = exc
         finally:
-            self._done.set()
-            self._pieces.put(_DONE)
+            self._finish()
+
+    def _finish(self) -> None:
+        self._done.set()
+        self._pieces.put(_DONE)
+        if self._error is not None:
+            self.future.set_exception(self._error)
+        else:
+            assert self._result is not None
+            self.future.set_result(self._result)
 
 
 class Engine:
@@ -104,10 +118,14 @@ class Engine:
         if handle.cancelled:  # superseded while it waited in the queue
             report = TokenReport(prompt=len(handle.request.prompt_ids))
             handle._result = GenerationResult("", "cancelled", report)
-            handle._done.set()
-            handle._pieces.put(_DONE)
+            handle._finish()
             return
         handle._run(self.backend)
+
+    @property
+    def pending(self) -> int:
+        """Jobs queued behind the running one (for stats and tests of backpressure)."""
+        return self._jobs.qsize()
 
     def close(self) -> None:
         self._jobs.put(None)

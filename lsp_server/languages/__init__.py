@@ -1,4 +1,9 @@
-"""The language table (languages.toml): extension -> language id, comment, grammar."""
+"""The language table (languages.toml): extension -> language id, comment, grammar.
+
+The index's columns (query folder, import resolver, doc-comment node types, query depth)
+live in the same rows, so adding a language is a table row plus its query files under
+``queries/<lang>/`` (definitions.scm, imports.scm, chunks.scm).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,12 @@ class Language:
     comment: str
     grammar: str = ""  # module of the official grammar wheel, e.g. tree_sitter_python
     grammar_function: str = "language"
+    queries: str = ""  # folder under queries/ (several ids may share one, e.g. TS and TSX)
+    resolver: str = ""  # import-resolution rules: python, javascript, go, rust, java, c
+    doc_comments: tuple[str, ...] = ()  # comment node types that document what follows
+    doc_skip: tuple[str, ...] = ()  # nodes allowed between a doc comment and its definition
+    wrappers: tuple[str, ...] = ()  # parents whose leading comments document their child
+    max_depth: int = 8  # deepest tree level where a definition or chunk may start
 
 
 @cache
@@ -26,7 +37,10 @@ def languages() -> dict[str, Language]:
     text = resources.files("lsp_server.languages").joinpath("languages.toml").read_text("utf-8")
     return {
         name: Language(name, tuple(row["extensions"]), row["comment"], row.get("grammar", ""),
-                       row.get("grammar_function", "language"))
+                       row.get("grammar_function", "language"), row.get("queries", name),
+                       row.get("resolver", ""), tuple(row.get("doc_comments", ())),
+                       tuple(row.get("doc_skip", ())), tuple(row.get("wrappers", ())),
+                       int(row.get("max_depth", 8)))
         for name, row in tomllib.loads(text).items()
     }
 
@@ -54,3 +68,16 @@ def parser_for(language_id: str) -> tree_sitter.Parser | None:
     """A new parser for the language (parsers are cheap and not thread-safe: one per use)."""
     lang = grammar(language_id)
     return None if lang is None else tree_sitter.Parser(lang)
+
+
+QUERY_PURPOSES = ("definitions", "imports", "chunks")
+
+
+def query_source(language_id: str, purpose: str) -> str:
+    """The text of ``queries/<folder>/<purpose>.scm`` for a language; "" when it has none."""
+    row = languages().get(language_id)
+    if row is None or not row.queries:
+        return ""
+    path = resources.files("lsp_server.languages").joinpath("queries", row.queries,
+                                                             f"{purpose}.scm")
+    return path.read_text("utf-8") if path.is_file() else ""

@@ -1,4 +1,8 @@
-"""What every filter knows about the cursor: the text around it and its syntactic shape."""
+"""What every filter knows about the cursor: the text around it and its syntactic shape.
+
+Built once per request (and shared by ``early_stop``, which runs on every generated
+token), so everything derived from the document is computed lazily and cached here.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +10,98 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from lsp_server.documents.cursor import Cursor
+from lsp_server.postprocessing.lexing import PAIRS, Dialect, Scan, dialect_for, scan
+from lsp_server.postprocessing.syntax import Baseline, baseline
+from lsp_server.postprocessing.text import indent_width
+from lsp_server.postprocessing.window import LINES_AFTER, LINES_BEFORE, Window, cursor_window
 
 BLOCK_OPENERS = (":", "{", "(", "[", "=>", "->")
+SUFFIX_SCAN_CHARS = 65536  # how far to look for the suffix's closing brackets
+NEXT_LINES = 3  # lines below the cursor a completion must not repeat
 
 
 def indentation(line: str) -> int:
-    return len(line) - len(line.lstrip(" \t"))
+    return indent_width(line)
 
 
 @dataclass(frozen=True)
 class FilterContext:
     cursor: Cursor
     language: str = "python"
+    lines_before: int = LINES_BEFORE
+    lines_after: int = LINES_AFTER
+
+    @cached_property
+    def dialect(self) -> Dialect:
+        return dialect_for(self.language)
+
+    @cached_property
+    def window(self) -> Window:
+        return cursor_window(self.cursor, self.lines_before, self.lines_after)
+
+    @cached_property
+    def opened(self) -> Scan:
+        """Brackets open at the cursor (innermost last) and the literal it is inside."""
+        return scan(self.window.prefix, self.dialect)
+
+    @cached_property
+    def _suffix_scan(self) -> Scan:
+        suffix = self.cursor.suffix[:SUFFIX_SCAN_CHARS]
+        return scan(suffix, self.dialect, self.opened.state, limit=len(self.opened.stack))
+
+    @cached_property
+    def closable(self) -> int:
+        """How many of the open brackets the completion may close: those the suffix does
+        not. Past the scanned part of the suffix they count as closed (the safe side)."""
+        open_count = len(self.opened.stack)
+        closed = len(self._suffix_scan.unmatched)
+        if len(self.cursor.suffix) > SUFFIX_SCAN_CHARS:
+            closed = open_count
+        return max(open_count - closed, 0)
+
+    def may_close(self, index: int, closer: str) -> bool:
+        """Whether the completion's ``index``-th unmatched ``closer`` belongs there."""
+        stack = self.opened.stack
+        return index < self.closable and stack[-1 - index][0] == PAIRS[closer]
+
+    @cached_property
+    def in_line_literal(self) -> str:
+        """The delimiter of the one-line string the cursor is in ("" when none)."""
+        state, dialect = self.opened.state, self.dialect
+        return state if state in dialect.strings and state not in dialect.multiline else ""
+
+    @cached_property
+    def suffix_closes_literal(self) -> bool:
+        return bool(self.in_line_literal) and 0 <= self._suffix_scan.literal_end <= len(
+            self.cursor.line_suffix
+        )
 
     @cached_property
     def multiline(self) -> bool:
         """Empty line in a block, or right after a block opener: a block may follow.
-        Mid-line: only the rest of the line."""
+        Mid-line, or inside a line comment or a string: only the rest of the line."""
         before = self.cursor.line_prefix
-        if self.cursor.line_suffix.strip():
+        if self.cursor.line_suffix.strip() or self.in_line_literal:
+            return False
+        if self.opened.state in self.dialect.line_comments:
             return False
         return not before.strip() or before.rstrip().endswith(BLOCK_OPENERS)
 
     @cached_property
     def block_indent(self) -> int:
-        """Indentation a multi-line completion must not fall below."""
+        """Indentation a multi-line completion must not fall below: the cursor's column
+        on an empty line, deeper than the opener's line right after an opener."""
         before = self.cursor.line_prefix
-        if before.strip():  # after an opener: the block is deeper than this line
+        if before.strip():
             return indentation(before) + 1
-        return len(before.expandtabs(4)) if before else self._next_indent()
+        return indentation(before)
 
-    def _next_indent(self) -> int:
-        for line in self.cursor.suffix.split("\n")[1:]:
-            if line.strip():
-                return indentation(line)
-        return 0
+    @cached_property
+    def next_lines(self) -> tuple[str, ...]:
+        """The first non-blank lines below the cursor's line, right-stripped."""
+        below = self.cursor.suffix.split("\n", 40)[1:40]
+        return tuple(line.rstrip() for line in below if line.strip())[:NEXT_LINES]
+
+    @cached_property
+    def syntax(self) -> Baseline | None:
+        return baseline(self.window, self.language)

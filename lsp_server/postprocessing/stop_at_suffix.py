@@ -1,24 +1,63 @@
 """Cut a completion where it starts repeating the text after the cursor.
 
-FIM models often regenerate the suffix (the closing bracket the editor already has, or
-the next line); showing it would duplicate code once accepted.
+FIM models often regenerate the suffix: the ``)`` or ``:`` the line already has, or the
+lines below the cursor; accepted, it would be there twice. Mid-line the cut is at the
+first place where the rest of the line appears with the completion's own brackets
+balanced (``foo(x))`` before ``)`` keeps ``foo(x)``). Below the cursor a line equal to
+one of the next lines ends the completion; a line of brackets alone (``}``) only when it
+is the very next line and everything before it is balanced, since ``}`` lines are common.
+A completion whose first line is already the next line is a duplicate: it becomes empty.
 """
 
 from __future__ import annotations
 
 from lsp_server.postprocessing.context import FilterContext
+from lsp_server.postprocessing.lexing import scan
+from lsp_server.postprocessing.text import before_line, cut, has_word, line_offsets
+
+
+def _balanced(text: str, ctx: FilterContext) -> bool:
+    found = scan(text, ctx.dialect, ctx.opened.state)
+    return not found.stack and not found.unmatched
+
+
+def _rest_of_line_start(text: str, ctx: FilterContext) -> int | None:
+    rest = ctx.cursor.line_suffix.strip()
+    if not rest:
+        return None
+    first_line = text.split("\n", 1)[0]
+    at = first_line.find(rest)
+    while at >= 0:
+        if _balanced(text[:at], ctx):
+            return at
+        at = first_line.find(rest, at + 1)
+    return None
+
+
+def _repeats_below(line: str, before: str, ctx: FilterContext) -> bool:
+    below = ctx.next_lines
+    if not line.strip() or not below:
+        return False
+    if has_word(line):
+        return line.rstrip() in below
+    return line.rstrip() == below[0] and _balanced(before, ctx)
+
+
+def suffix_start(text: str, ctx: FilterContext, *, final: bool) -> int | None:
+    """Where the completion starts repeating the suffix, or None."""
+    at = _rest_of_line_start(text, ctx)
+    if at is not None:
+        return at
+    lines = text.split("\n")
+    judged = lines if final else lines[:-1]
+    offsets = line_offsets(lines)
+    for index, line in enumerate(judged):
+        if index == 0:
+            line = ctx.cursor.line_prefix + line + ctx.cursor.line_suffix
+        if _repeats_below(line, text[: offsets[index]], ctx):
+            return before_line(offsets, index)
+    return None
 
 
 def stop_at_suffix(completion: str, ctx: FilterContext) -> str | None:
-    rest_of_line = ctx.cursor.line_suffix.strip()
-    if rest_of_line and completion.rstrip().endswith(rest_of_line):
-        completion = completion.rstrip()[: -len(rest_of_line)]
-    following = [ln.strip() for ln in ctx.cursor.suffix.split("\n")[1:] if ln.strip()]
-    if not following:
-        return completion
-    next_line = following[0]
-    lines = completion.split("\n")
-    for index, line in enumerate(lines):
-        if index > 0 and line.strip() == next_line:
-            return "\n".join(lines[:index])
-    return completion
+    return cut(completion, suffix_start(completion, ctx, final=True))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lsp_server.config import Settings
 from lsp_server.generation.gguf_file import read_gguf
-from lsp_server.pipeline import window_budgets
+from lsp_server.prompting.fim_request import window_budgets
 from tests.e2e.cli import run_cli, run_json
 
 SOURCE = "def add(a, b):\n    \n"

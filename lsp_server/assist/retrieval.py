@@ -1,0 +1,144 @@
+"""Which code a repository question is about: the ``Retriever`` seam and its stopgap.
+
+``ask`` depends only on the ``Retriever`` protocol, so the repository index (SQLite
+FTS5, ``lsp_server/indexing/``) can answer it once it exists. Until then
+``WorkspaceRetriever`` reads the open documents (their unsaved text wins) and the files
+near the current one within a time box, splits them into excerpts and ranks them by
+BM25, with a bonus for the excerpt that defines a name the question mentions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+from lsp_server.assist.chunks import split_chunks
+from lsp_server.assist.rank import bm25, identifiers, query_terms, terms
+from lsp_server.assist.sources import MAX_FILES, WALK_SECONDS, is_secret, nearby_files, read_text
+from lsp_server.assist.texts import line_label
+from lsp_server.languages import language_for
+
+DEFINES_BONUS = 3.0  # score factor for an excerpt that defines a name in the question
+CURRENT_FILE_BONUS = 1.5
+
+
+class Current(NamedTuple):
+    """The file the user is in, its (unsaved) text and selection (0-based, inclusive)."""
+
+    path: Path
+    text: str
+    lines: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    path: str  # workspace-relative with "/" (absolute for a file outside the workspace)
+    start_line: int  # 0-based, inclusive
+    end_line: int
+    text: str
+    file_lines: int  # lines in the whole file, to check citations against
+    score: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return line_label(self.path, self.start_line, self.end_line)
+
+
+class Retriever(Protocol):
+    def retrieve(self, question: str, limit: int) -> list[Chunk]:
+        """The most relevant excerpts for ``question``, best first, at most ``limit``."""
+        ...
+
+
+class WorkspaceRetriever:
+    def __init__(self, workspace: Path, open_documents: Mapping[str, str] | None = None,
+                 current: Current | None = None, *, seconds: float = WALK_SECONDS,
+                 max_files: int = MAX_FILES, secret_globs: tuple[str, ...] = ()) -> None:
+        self.workspace = workspace.resolve()
+        self.open_documents = dict(open_documents or {})
+        self.current = current
+        self.seconds, self.max_files = seconds, max_files
+        self.secret_globs = secret_globs  # on top of indexing.policy's list
+
+    def relative(self, path: Path | str) -> str:
+        return relative_path(path, self.workspace)
+
+    def retrieve(self, question: str, limit: int) -> list[Chunk]:
+        pinned = self._selection()
+        query = query_terms(question)
+        names = identifiers(question)
+        current = self.relative(self.current.path) if self.current else None
+        found: list[Chunk] = []
+        bags: list[Counter[str]] = []
+        bonus: list[float] = []
+        for rel, text in self._sources(query):
+            lines = text.split("\n")
+            for span in split_chunks(text, language_for(rel)):
+                chunk = Chunk(rel, span.start, span.end,
+                              "\n".join(lines[span.start : span.end + 1]), len(lines))
+                found.append(chunk)
+                bags.append(Counter(terms(chunk.text)))
+                defines = any(name.lower() in names for name in span.names)
+                bonus.append((DEFINES_BONUS if defines else 1.0)
+                             * (CURRENT_FILE_BONUS if rel == current else 1.0))
+        scores = [s * b for s, b in zip(bm25(bags, query), bonus, strict=True)]
+        order = sorted((i for i, score in enumerate(scores) if score > 0),
+                       key=lambda i: -scores[i])
+        ranked = [replace(found[i], score=scores[i]) for i in order
+                  if not _overlaps(found[i], pinned)]
+        return ([pinned] if pinned else []) + ranked[: limit - (1 if pinned else 0)]
+
+    def _selection(self) -> Chunk | None:
+        if self.current is None or self.current.lines is None:
+            return None
+        lines = self.current.text.split("\n")
+        start, end = self.current.lines
+        start, end = max(0, start), min(end, len(lines) - 1)
+        if start > end:
+            return None
+        return Chunk(self.relative(self.current.path), start, end,
+                     "\n".join(lines[start : end + 1]), len(lines))
+
+    def _sources(self, query: list[str]) -> Iterator[tuple[str, str]]:
+        """(relative path, text) of open documents, then of nearby files that mention a
+        query term (a file that mentions none cannot score)."""
+        documents = dict(self.open_documents)
+        if self.current is not None:
+            documents[str(self.current.path)] = self.current.text
+        seen: set[str] = set()
+        for name, text in documents.items():
+            rel = self.relative(name)
+            if rel not in seen and not is_secret(rel, self.secret_globs):
+                seen.add(rel)
+                yield rel, text
+        if not query:
+            return
+        near = self.current.path.parent if self.current else None
+        deadline = time.monotonic() + self.seconds
+        for path, rel in nearby_files(self.workspace, near, deadline=deadline,
+                                      max_files=self.max_files,
+                                      secret_globs=self.secret_globs):
+            if rel in seen:
+                continue
+            content = read_text(path)
+            lower = content.lower() if content is not None else ""
+            if content is not None and any(term in lower for term in query):
+                yield rel, content
+
+
+def relative_path(path: Path | str, workspace: Path) -> str:
+    """``path`` relative to ``workspace`` with "/" (absolute when outside it)."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(workspace.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def _overlaps(chunk: Chunk, other: Chunk | None) -> bool:
+    return (other is not None and chunk.path == other.path
+            and chunk.start_line <= other.end_line and other.start_line <= chunk.end_line)

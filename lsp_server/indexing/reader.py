@@ -1,0 +1,176 @@
+"""The index's read API, for retrieval, the question panel and the editor.
+
+Each thread gets its own read-only connection, so lookups never wait for the writer
+(WAL) nor for each other. Lines are 0-based; columns are UTF-8 byte offsets within the
+line, as tree-sitter reports them. A database that fails mid-query (corrupt, replaced)
+answers empty and logs once; the writer rebuilds it on its next start.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from lsp_server.indexing.database import connect
+from lsp_server.indexing.records import Chunk, ResolvedImport, Symbol
+from lsp_server.indexing.resolve import Lookup, resolve
+from lsp_server.indexing.tokens import match_expression, pick_terms, query_terms
+from lsp_server.languages import languages
+
+log = logging.getLogger(__name__)
+
+_SYMBOL = ("SELECT s.name, s.kind, s.scope, f.path, s.start_line, s.start_col, s.end_line,"
+           " s.end_col, s.signature, s.doc FROM symbols s JOIN files f ON f.id = s.file_id")
+POSTINGS_BUDGET = 20_000  # chunks a search may score (about 20 ms on a 2M-line index)
+SCOPE_KINDS = ("function", "method", "class", "struct", "interface", "trait", "impl", "enum",
+               "namespace", "module", "constructor")
+
+
+class IndexReader:
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self._local = threading.local()
+        self._generation = 0
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "generation", -1) != self._generation:
+            if conn is not None:
+                conn.close()
+            conn = connect(self.database, readonly=True)
+            self._local.conn, self._local.generation = conn, self._generation
+        return conn
+
+    def reset(self) -> None:
+        """The database file was replaced (rebuilt): every thread reconnects on next use."""
+        self._generation += 1
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their thread ends)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def definitions(self, name: str, module: str | None = None, *,
+                    limit: int = 50) -> list[Symbol]:
+        """Where ``name`` is defined; ``Cls.meth`` matches by scope, ``module`` by path.
+
+        ``module`` may be dotted (``pkg.mod``), a path (``pkg/mod``) or Rust-style
+        (``crate::mod``); it matches files whose module path ends with it.
+        """
+        scope, _, bare = name.rpartition(".")
+        query, args = _SYMBOL + " WHERE s.name = ?", [bare]
+        if scope:
+            query += " AND (s.scope = ? OR s.scope LIKE ?)"
+            args += [scope, f"%.{scope}"]
+        if module:
+            parts = [p for p in module.replace("::", ".").replace("/", ".").split(".")
+                     if p and p not in ("crate", "self")]
+            refs = Lookup(self.conn).module(parts)
+            if not refs:
+                return []
+            query += f" AND f.id IN ({','.join(str(ref[0]) for ref in refs)})"
+        query += " ORDER BY s.scope != '', f.path, s.start_line LIMIT ?"
+        return [_symbol(row) for row in self._rows(query, (*args, limit))]
+
+    def symbols(self, path: Path | str) -> list[Symbol]:
+        """Every definition in a file (an outline), in source order."""
+        return [_symbol(row) for row in self._rows(
+            _SYMBOL + " WHERE f.path = ? ORDER BY s.start_line, s.start_col", (str(path),))]
+
+    def scope_at(self, path: Path | str, line: int, column: int = 0) -> Symbol | None:
+        """The innermost function, class (or similar) that contains a position."""
+        kinds = ",".join(f"'{kind}'" for kind in SCOPE_KINDS)
+        rows = self._rows(
+            _SYMBOL + f" WHERE f.path = ? AND s.kind IN ({kinds})"
+            " AND (s.start_line, s.start_col) <= (?, ?) AND (s.end_line, s.end_col) >= (?, ?)"
+            " ORDER BY s.start_line DESC, s.start_col DESC LIMIT 1",
+            (str(path), line, column, line, column))
+        return _symbol(rows[0]) if rows else None
+
+    def imports(self, path: Path | str) -> list[ResolvedImport]:
+        """What a file imports, the files that resolves to, and where each name is defined."""
+        rows = self._rows("SELECT i.module, i.name, i.alias, i.line, f.language FROM imports i"
+                          " JOIN files f ON f.id = i.file_id WHERE f.path = ? ORDER BY i.id",
+                          (str(path),))
+        return [self._resolve(str(path), *row) for row in rows]
+
+    def _resolve(self, importer: str, module: str, name: str | None, alias: str | None,
+                 line: int, language: str, depth: int = 0) -> ResolvedImport:
+        row = languages().get(language)
+        refs = resolve(row.resolver if row else "", Lookup(self.conn), importer, module, name)
+        found: list[Symbol] = []
+        if name and name != "*" and refs:
+            found = self._defined_in(name, [ref[0] for ref in refs])
+            if not found and depth < 2:  # re-exported: follow the module's own import
+                for ref in refs[:1]:
+                    for mod, nam, ali, lin in self._rows(
+                            "SELECT module, name, alias, line FROM imports"
+                            " WHERE file_id = ? AND (name = ? OR alias = ?)", (ref[0], name, name)):
+                        found += self._resolve(ref[1], mod, nam, ali, lin, language,
+                                               depth + 1).definitions
+        return ResolvedImport(module, name, alias, line, tuple(Path(r[1]) for r in refs),
+                              tuple(found))
+
+    def _defined_in(self, name: str, file_ids: list[int]) -> list[Symbol]:
+        ids = ",".join(str(i) for i in file_ids)
+        return [_symbol(row) for row in self._rows(
+            _SYMBOL + f" WHERE s.name = ? AND s.file_id IN ({ids})"
+            " ORDER BY s.scope != '', s.start_line", (name,))]
+
+    def search(self, text: str, k: int = 10, *, exclude: Path | str | None = None) -> list[Chunk]:
+        """The ``k`` chunks that best match ``text`` (BM25 over identifiers and words).
+
+        Identifiers count whole and split (``parseHttpRequest`` -> parse, http, request);
+        the most common terms are dropped when their postings exceed a budget.
+        """
+        terms = query_terms(text)
+        if not terms:
+            return []
+        marks = ",".join("?" * len(terms))
+        counts: dict[str, int] = dict(self._rows(
+            f"SELECT term, doc FROM temp.chunks_vocab WHERE term IN ({marks})", terms))
+        expression = match_expression(pick_terms(counts, POSTINGS_BUDGET))
+        if not expression:
+            return []
+        # Rank first, then read the text of the winners only.
+        rows = self._rows(
+            "SELECT f.path, c.start_line, c.end_line, c.kind, c.name, t.text, m.score FROM"
+            " (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts"
+            "  WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) m"
+            " JOIN chunks c ON c.id = m.rowid JOIN files f ON f.id = c.file_id"
+            " JOIN chunks_fts t ON t.rowid = m.rowid WHERE f.path != ? ORDER BY m.score",
+            (expression, k + (50 if exclude else 0), str(exclude or "")))
+        return [Chunk(Path(r[0]), r[1], r[2], r[3], r[4], r[5], -r[6]) for r in rows[:k]]
+
+    def chunks(self, path: Path | str) -> list[Chunk]:
+        """A file's chunks in order, with their text."""
+        rows = self._rows(
+            "SELECT f.path, c.start_line, c.end_line, c.kind, c.name, t.text FROM chunks c"
+            " JOIN files f ON f.id = c.file_id JOIN chunks_fts t ON t.rowid = c.id"
+            " WHERE f.path = ? ORDER BY c.start_line", (str(path),))
+        return [Chunk(Path(r[0]), r[1], r[2], r[3], r[4], r[5], 0.0) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        rows = self._rows("SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM symbols),"
+                          " (SELECT count(*) FROM imports), (SELECT count(*) FROM chunks)", ())
+        keys = ("files", "symbols", "imports", "chunks")
+        return dict(zip(keys, rows[0], strict=True)) if rows else dict.fromkeys(keys, 0)
+
+    def _rows(self, query: str, args: Sequence[object]) -> list[tuple[Any, ...]]:
+        try:
+            return self.conn.execute(query, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            log.warning("index query failed (%s); answering empty", exc)
+            return []
+
+
+def _symbol(row: tuple[Any, ...]) -> Symbol:
+    name, kind, scope, path, *rest = row
+    return Symbol(name, kind, scope, Path(path), *rest)

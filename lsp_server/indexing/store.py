@@ -1,0 +1,233 @@
+"""The one writer: applies parse results to the database in batched transactions.
+
+Everything that changes the index goes through one ``Store`` on one thread, so there is
+never a write conflict, and a transaction only ever holds whole files: a killed process
+leaves the database as of its last commit, each file either fully old or fully new, and
+the next scan re-does whatever was not committed (it compares size, mtime and hash).
+During a bulk load ``synchronous=OFF`` saves the fsyncs; that only risks the cache on a
+power loss, never on a crash of this process, and the database is only a cache.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+
+from lsp_server.indexing.database import create_indexes, drop_indexes, open_database
+from lsp_server.indexing.parse import FileResult
+
+MODULE_FILE_STEMS = frozenset({"__init__", "index", "mod"})
+COMMIT_BYTES = 8 << 20  # of source, per transaction of a bulk load
+COMMIT_SECONDS = 0.5  # at most between commits of a bulk load
+
+
+class StoredFile(NamedTuple):
+    id: int
+    size: int
+    mtime_ns: int
+    hash: str
+    overlay: bool
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = open_database(path)
+        self._next_chunk = self._max_id("chunks") + 1
+
+    def close(self) -> None:
+        """Close the connection (again is harmless); ``optimize`` refreshes planner stats."""
+        with suppress(sqlite3.Error):  # closed already, or the file broke
+            self.conn.execute("PRAGMA optimize")
+        self.conn.close()
+
+    def _max_id(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+
+    def files(self, paths: Collection[str] | None = None,
+              dirs: Collection[str] = ()) -> dict[str, StoredFile]:
+        """Stored state of every file, or only of ``paths`` and of files below ``dirs``."""
+        query = "SELECT path, id, size, mtime_ns, hash, overlay FROM files"
+        if paths is None:
+            rows = list(self.conn.execute(query))
+        else:
+            wanted = list(paths)
+            rows = [row for start in range(0, len(wanted), 500) for row in self.conn.execute(
+                f"{query} WHERE path IN ({','.join('?' * len(wanted[start:start + 500]))})",
+                wanted[start:start + 500])]
+            for directory in dirs:
+                prefix = directory.rstrip("/") + "/"
+                rows += self.conn.execute(f"{query} WHERE substr(path, 1, ?) = ?",
+                                          (len(prefix), prefix))
+        return {path: StoredFile(i, size, mtime, digest, bool(overlay))
+                for path, i, size, mtime, digest, overlay in rows}
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def is_empty(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
+
+    @contextmanager
+    def loading(self, bulk: bool) -> Iterator[Loader]:
+        """A ``Loader`` for many batches; ``bulk``: few large commits and no fsyncs.
+
+        A bulk load into an empty index also drops the secondary indexes and builds them
+        once at the end (a killed load leaves them to ``open_database``).
+        """
+        cold = bulk and self.is_empty()
+        if bulk:
+            self.conn.execute("PRAGMA synchronous = OFF")
+        if cold:
+            drop_indexes(self.conn)
+        loader = Loader(self, COMMIT_BYTES if bulk else 0)
+        try:
+            yield loader
+            loader.commit()
+        except BaseException:
+            loader.rollback()
+            raise
+        finally:
+            with suppress(sqlite3.Error):  # a broken file: the caller rebuilds it anyway
+                if cold:
+                    create_indexes(self.conn)
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    def write(self, results: Iterable[tuple[FileResult, str]], *, overlay: bool = False) -> None:
+        """Replace the rows of each (result, path relative to its root); call in a transaction."""
+        symbols, imports, chunks, texts = [], [], [], []
+        stored = []
+        for result, rel in results:
+            extraction = result.extraction
+            if extraction is None:  # read again, same content: only the stat moved
+                stored.append((result.size, result.mtime_ns, result.path))
+                continue
+            self.delete([result.path])
+            module, module_key, dir_key = module_keys(rel)
+            file_id = self.conn.execute(
+                "INSERT INTO files(path, language, size, mtime_ns, hash, lines, module,"
+                " module_key, dir_key, overlay) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (result.path, result.language, result.size, result.mtime_ns, result.hash,
+                 result.lines, module, module_key, dir_key, int(overlay)),
+            ).lastrowid
+            symbols += [(file_id, *row) for row in extraction.symbols]
+            imports += [(file_id, *row) for row in extraction.imports]
+            for kind, name, first, last, text, terms in extraction.chunks:
+                chunk_id = self._next_chunk
+                self._next_chunk += 1
+                chunks.append((chunk_id, file_id, kind, name, first, last))
+                texts.append((chunk_id, text, terms))
+        execute = self.conn.executemany
+        execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", stored)
+        execute("INSERT INTO symbols(file_id, name, kind, scope, signature, doc, start_line,"
+                " start_col, end_line, end_col) VALUES (?,?,?,?,?,?,?,?,?,?)", symbols)
+        execute("INSERT INTO imports(file_id, module, name, alias, line) VALUES (?,?,?,?,?)",
+                imports)
+        execute("INSERT INTO chunks VALUES (?,?,?,?,?,?)", chunks)
+        execute("INSERT INTO chunks_fts(rowid, text, terms) VALUES (?,?,?)", texts)
+
+    def delete(self, paths: Sequence[str]) -> None:
+        """Remove files and everything extracted from them; call in a transaction."""
+        ids = []
+        for path in paths:
+            row = self.conn.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+            if row is not None:
+                ids.append(row[0])
+        self._delete_ids(ids)
+
+    def clear(self) -> None:
+        """Remove every file's rows (the extraction rules changed); call in a transaction."""
+        for table in ("symbols", "imports", "chunks", "chunks_fts", "files"):
+            self.conn.execute(f"DELETE FROM {table}")
+
+    def delete_under(self, directory: str) -> list[str]:
+        """Remove every file below a directory (it was deleted or moved away)."""
+        prefix = directory.rstrip("/") + "/"
+        rows = self.conn.execute("SELECT id, path FROM files WHERE substr(path, 1, ?) = ?",
+                                 (len(prefix), prefix)).fetchall()
+        self._delete_ids([row[0] for row in rows])
+        return [row[1] for row in rows]
+
+    def _delete_ids(self, ids: list[int]) -> None:
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            self.conn.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks"
+                              f" WHERE file_id IN ({marks}))", part)
+            for table in ("symbols", "imports", "chunks"):
+                self.conn.execute(f"DELETE FROM {table} WHERE file_id IN ({marks})", part)
+            self.conn.execute(f"DELETE FROM files WHERE id IN ({marks})", part)
+
+    def checkpoint(self) -> None:
+        # A reader may hold an old snapshot; then the next checkpoint catches up.
+        with suppress(sqlite3.OperationalError):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class Loader:
+    """Writes batches in one open transaction, committed every ``commit_bytes`` of source
+    or ``COMMIT_SECONDS`` (so readers and a killed run see steady progress); fewer commits
+    mean fewer FTS5 segments to merge and fewer pages written twice."""
+
+    def __init__(self, store: Store, commit_bytes: int) -> None:
+        self.store = store
+        self.commit_bytes = commit_bytes
+        self._open = False
+        self._bytes = 0
+        self._since = 0.0
+
+    def add(self, results: list[tuple[FileResult, str]], gone: Sequence[str] = ()) -> None:
+        """Write ``(result, path relative to its root)`` pairs and drop ``gone`` paths."""
+        if not self._open:
+            self.store.conn.execute("BEGIN IMMEDIATE")
+            self._open, self._bytes, self._since = True, 0, time.monotonic()
+        self.store.delete(gone)
+        self.store.write(results)
+        self._bytes += sum(result.size for result, _rel in results)
+        if (self._bytes >= self.commit_bytes
+                or time.monotonic() - self._since >= COMMIT_SECONDS):
+            self.commit()
+
+    def commit(self) -> None:
+        if self._open:
+            self._open = False
+            self.store.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self._open:
+            self._open = False
+            with suppress(sqlite3.Error):
+                self.store.conn.execute("ROLLBACK")
+
+
+def module_keys(rel: str) -> tuple[str, str, str]:
+    """(dotted module, its parts reversed for suffix lookups, parent dirs reversed).
+
+    ``pkg/sub/__init__.py`` -> ``("pkg.sub", "sub.pkg.", "sub/pkg/")``; a lookup of the
+    module ``sub`` or ``pkg.sub`` is then a prefix range on an index.
+    """
+    path = PurePosixPath(rel)
+    parts = [*path.parent.parts, path.name.split(".")[0]]
+    if len(parts) > 1 and parts[-1] in MODULE_FILE_STEMS:
+        parts.pop()
+    dirs = path.parent.parts
+    return (".".join(parts), "".join(f"{p}." for p in reversed(parts)),
+            "".join(f"{d}/" for d in reversed(dirs)))

@@ -1,0 +1,13 @@
+; Chunk candidates: each @chunk may stand alone in the search index; what lies between
+; them (top-level statements) is grouped into runs (lsp_server/indexing/chunking.py).
+
+(function_declaration) @chunk
+(generator_function_declaration) @chunk
+(class_declaration) @chunk
+(abstract_class_declaration) @chunk
+(interface_declaration) @chunk
+(enum_declaration) @chunk
+(internal_module) @chunk
+(method_definition) @chunk
+(export_statement declaration: (_)) @chunk
+(lexical_declaration (variable_declarator value: [(arrow_function) (function_expression)])) @chunk

@@ -1,0 +1,133 @@
+"""Every custom LSP method, notification and command of llama-lsp, in one place.
+
+Editor extensions (VS Code, Neovim) and the team server build on this file only.
+Keys are camelCase on the wire. Standard LSP methods used as usual are listed at the end.
+
+Requests (client -> server)
+---------------------------
+``llama-lsp/stats``
+    params: none (or ``{}``)
+    result: ``StatsResult``: per-stage latency percentiles in ms
+    (``latencyMs: {stage: {p50, p90, p99, count}}`` for stages ``prompt``, ``generate``,
+    ``postprocess``, ``total`` and ``overhead`` = total minus generate: the daemon's own
+    share), ``cache: {hits, misses, hitRate}``,
+    ``tokens: {prompt, reused, evaluated, generated}`` (sums since start),
+    ``completions: {requested, answered, empty, superseded, cancelled, model_calls, ...}``,
+    ``accepted``, ``dismissed``, ``pending`` (requests in flight right now), ``model``
+    (path, family) or null, ``error`` (the last model error shown) or null.
+
+Notifications (client -> server)
+--------------------------------
+``llama-lsp/didAccept``
+    params: ``AcceptParams`` ``{uri, text, position?}``: the user accepted a suggestion
+    (fully or partly; ``text`` is what was inserted).
+``llama-lsp/didDismiss``
+    params: ``DismissParams`` ``{uri, text?, position?}``: a shown suggestion was dismissed.
+
+Notifications (server -> client)
+--------------------------------
+``llama-lsp/securityNotice``
+    params: ``SecurityNotice`` ``{uri, rule, cwe, severity, line, description, action}``:
+    a completion matched an insecure-code rule; ``action`` is ``warn`` (shown) or
+    ``block`` (hidden). Also logged with ``window/logMessage``.
+
+Commands (``workspace/executeCommand``)
+---------------------------------------
+``llama-lsp.explain``
+    arguments: ``[{uri, range, workDoneToken?}]`` (LSP Range of the selection; the
+    document must be open). Streams the explanation as ``$/progress`` on
+    ``workDoneToken``: *begin*, one *report* per piece of text (``message`` = the new
+    text, in order; concatenated they are the result's text), *end*, then the response.
+    Without a token, and when the client advertises ``window.workDoneProgress``, the server
+    creates one with ``window/workDoneProgress/create``. The result is ``{text}``.
+    A missing or unusable model answers an error (code -32803) whose message says why.
+``llama-lsp.ask``
+    arguments: ``[{question, uri?, range?, workDoneToken?}]`` (``uri``/``range``: the file
+    and selection the question is about). Streams the answer like ``explain``; the result
+    is ``{text, citations: [{uri, path, range, kind}]}``: ``range`` covers whole lines
+    (end = the line after, character 0); ``kind`` is ``cited`` (the answer wrote
+    ``path:line``), ``mentioned`` (the answer named the file: its excerpts) or ``context``
+    (the answer cites nothing: every excerpt the model was shown).
+
+Initialization and settings
+---------------------------
+``initializationOptions`` and ``workspace/didChangeConfiguration`` (``settings`` may be
+the options object itself or ``{"llamaLsp": {...}}``) carry the settings of
+``lsp_server/config.py`` with camelCase keys (``nCtx``, ``maxTokens`` ...). A bad value
+is reported once with ``window/showMessage`` and the value below it is used.
+
+Standard methods: ``textDocument/inlineCompletion`` (the ghost text; items carry the
+exact replace range, an empty range at the cursor), ``textDocument/completion`` (a
+fallback for clients without inline completion: one item carrying the suggestion),
+incremental ``textDocument/didOpen|didChange|didClose``, ``$/cancelRequest``,
+``window/showMessage`` (model errors, once each) and ``$/progress``.
+"""
+
+from __future__ import annotations
+
+from typing import NotRequired, TypedDict
+
+STATS = "llama-lsp/stats"
+DID_ACCEPT = "llama-lsp/didAccept"
+DID_DISMISS = "llama-lsp/didDismiss"
+SECURITY_NOTICE = "llama-lsp/securityNotice"
+EXPLAIN_COMMAND = "llama-lsp.explain"
+ASK_COMMAND = "llama-lsp.ask"
+SETTINGS_SECTION = "llamaLsp"
+
+
+class Position(TypedDict):
+    line: int
+    character: int
+
+
+class Range(TypedDict):
+    start: Position
+    end: Position
+
+
+class AcceptParams(TypedDict):
+    uri: str
+    text: str
+    position: NotRequired[Position]
+
+
+class DismissParams(TypedDict):
+    uri: str
+    text: NotRequired[str]
+    position: NotRequired[Position]
+
+
+class SecurityNotice(TypedDict):
+    uri: str
+    rule: str
+    cwe: str
+    severity: str
+    line: int
+    description: str
+    action: str
+
+
+class ExplainArguments(TypedDict):
+    uri: str
+    range: Range
+    workDoneToken: NotRequired[str | int]
+
+
+class AskArguments(TypedDict):
+    question: str
+    uri: NotRequired[str]
+    range: NotRequired[Range]
+    workDoneToken: NotRequired[str | int]
+
+
+class Citation(TypedDict):
+    uri: str
+    path: str
+    range: Range
+    kind: str  # "cited" | "mentioned" | "context"
+
+
+class AskResult(TypedDict):
+    text: str
+    citations: list[Citation]

@@ -1,0 +1,167 @@
+"""pygls handlers: translate LSP <-> Session/pipeline, and nothing else.
+
+Every handler has one shape: find the document -> build the domain request -> await the
+session -> convert to LSP types (None / empty when there is nothing to show). Errors the
+editor caused (unknown URI, position outside the document, malformed arguments) are LSP
+error responses; model problems are shown once by the session and answer empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
+
+from lsp_server import __version__, protocol
+from lsp_server.documents.cursor import Cursor, split_at, split_at_utf16
+from lsp_server.errors import PositionError
+from lsp_server.jsonrpc import AnsweringProtocol
+from lsp_server.pipeline import Completion
+from lsp_server.session import Session
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class LlamaLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("llama-lsp", __version__, protocol_cls=AnsweringProtocol)
+        self.session = Session(self._show_message)
+        self.loop: asyncio.AbstractEventLoop | None = None  # set by initialize
+
+    def _show_message(self, message: str, error: bool) -> None:
+        """Thread-safe: model loads fail on their own thread, and only the event loop may
+        write to the client."""
+        kind = types.MessageType.Error if error else types.MessageType.Info
+        params = types.ShowMessageParams(type=kind, message=message)
+        self.on_loop(self.window_show_message, params)
+        self.on_loop(self.window_log_message, types.LogMessageParams(type=kind, message=message))
+
+    def on_loop(self, function: Callable[[T], object], argument: T) -> None:
+        """Call ``function(argument)`` on the event loop, from any thread."""
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if self.loop is None or running is self.loop:
+            function(argument)
+        else:
+            self.loop.call_soon_threadsafe(function, argument)
+
+
+server = LlamaLanguageServer()
+
+
+def document(ls: LlamaLanguageServer, uri: str) -> TextDocument:
+    doc: TextDocument | None = ls.workspace.text_documents.get(uri)
+    if doc is None:
+        raise JsonRpcInvalidParams(f"unknown document {uri}: open it first (didOpen)")
+    return doc
+
+
+def cursor_at(ls: LlamaLanguageServer, doc: TextDocument, position: types.Position) -> Cursor:
+    try:
+        if ls.workspace.position_encoding == types.PositionEncodingKind.Utf32:
+            return split_at(doc.source, position.line, position.character)
+        return split_at_utf16(doc.source, position.line, position.character)
+    except PositionError as exc:
+        raise JsonRpcInvalidParams(str(exc)) from exc
+
+
+def workspace_root(params: types.InitializeParams) -> Path | None:
+    folders = params.workspace_folders or []
+    uri = params.root_uri or (folders[0].uri if folders else None)
+    path = to_fs_path(uri) if uri else None
+    return Path(path) if path else None
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: LlamaLanguageServer, params: types.InitializeParams) -> None:
+    ls.loop = asyncio.get_running_loop()
+    options = params.initialization_options
+    ls.session.configure(workspace_root(params), options if isinstance(options, dict) else None)
+
+
+@server.feature(types.INITIALIZED)
+def initialized(ls: LlamaLanguageServer, params: types.InitializedParams) -> None:
+    ls.session.start_model()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(
+    ls: LlamaLanguageServer, params: types.DidChangeConfigurationParams
+) -> None:
+    ls.session.change_configuration(params.settings)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: LlamaLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.session.pipeline.cache.clear(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+async def inline_completion(
+    ls: LlamaLanguageServer, params: types.InlineCompletionParams
+) -> types.InlineCompletionList | None:
+    doc = document(ls, params.text_document.uri)
+    completion = await ls.session.pipeline.complete(
+        doc.uri, cursor_at(ls, doc, params.position), doc.language_id or "plaintext")
+    if completion is None or not completion.text:
+        return types.InlineCompletionList(items=[])
+    return types.InlineCompletionList(items=[inline_item(completion, params.position)])
+
+
+def inline_item(completion: Completion, at: types.Position) -> types.InlineCompletionItem:
+    return types.InlineCompletionItem(
+        insert_text=completion.text, range=types.Range(start=at, end=at))
+
+
+@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
+async def completion(
+    ls: LlamaLanguageServer, params: types.CompletionParams
+) -> types.CompletionList:
+    """Fallback for clients without inline completion: one item with the suggestion."""
+    doc = document(ls, params.text_document.uri)
+    result = await ls.session.pipeline.complete(
+        doc.uri, cursor_at(ls, doc, params.position), doc.language_id or "plaintext")
+    if result is None or not result.text:
+        return types.CompletionList(is_incomplete=True, items=[])
+    first_line = result.text.strip().split("\n", 1)[0]
+    item = types.CompletionItem(
+        label=first_line[:60] or result.text[:60], kind=types.CompletionItemKind.Snippet,
+        detail="llama-lsp", insert_text_format=types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(range=types.Range(start=params.position, end=params.position),
+                                 new_text=result.text),
+        sort_text="0", preselect=True)
+    return types.CompletionList(is_incomplete=True, items=[item])
+
+
+@server.feature(protocol.STATS)
+def stats(ls: LlamaLanguageServer, params: Any) -> dict[str, Any]:
+    return ls.session.stats()
+
+
+@server.feature(protocol.DID_ACCEPT)
+def did_accept(ls: LlamaLanguageServer, params: Any) -> None:
+    ls.session.record_feedback(accepted=True)
+
+
+@server.feature(protocol.DID_DISMISS)
+def did_dismiss(ls: LlamaLanguageServer, params: Any) -> None:
+    ls.session.record_feedback(accepted=False)
+
+
+@server.feature(types.SHUTDOWN)
+def shutdown(ls: LlamaLanguageServer, params: Any) -> None:
+    ls.session.close()
+
+
+from lsp_server import server_commands  # noqa: E402, F401  (registers the commands)

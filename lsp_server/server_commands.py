@@ -1,0 +1,119 @@
+"""``workspace/executeCommand`` handlers: ``llama-lsp.explain`` and ``llama-lsp.ask``.
+
+Like every handler they only translate: check the arguments (an LSP error names what is
+wrong), call the assist library through the session off the event loop, stream its text
+as ``$/progress`` reports, and shape the result as protocol.py documents it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.uris import to_fs_path
+
+from lsp_server import protocol
+from lsp_server.assist.ask import ask
+from lsp_server.assist.explain import explain
+from lsp_server.assist.retrieval import Current, relative_path
+from lsp_server.errors import LlamaLspError
+from lsp_server.generation.loader import LoadedModel
+from lsp_server.progress import TextProgress
+from lsp_server.server import LlamaLanguageServer, document, server
+
+REQUEST_FAILED = -32803  # LSP ErrorCodes.RequestFailed
+
+
+def _arguments(arguments: Any) -> Mapping[str, Any]:
+    if not isinstance(arguments, Mapping):
+        raise JsonRpcInvalidParams("the command takes one object argument")
+    return arguments
+
+
+def _lines(value: Any) -> tuple[int, int]:
+    """0-based inclusive lines of an LSP range; a selection ending at column 0 of a line
+    does not include that line."""
+    try:
+        start, end = value["start"], value["end"]
+        first, last = int(start["line"]), int(end["line"])
+        if last > first and int(end["character"]) == 0:
+            last -= 1
+    except (KeyError, TypeError, ValueError) as exc:
+        raise JsonRpcInvalidParams(f"range must be an LSP Range, got {value!r}") from exc
+    if first < 0 or last < first:
+        raise JsonRpcInvalidParams(f"range {value!r} is empty or negative")
+    return first, last
+
+
+def _path(uri: str) -> Path:
+    path = to_fs_path(uri)
+    if path is None:
+        raise JsonRpcInvalidParams(f"not a file URI: {uri}")
+    return Path(path)
+
+
+def _workspace(ls: LlamaLanguageServer, near: Path | None) -> Path:
+    root = ls.session.workspace
+    if root is None and near is not None:
+        root = near.parent
+    if root is None:
+        raise JsonRpcInvalidParams("no workspace folder: open a folder or pass a uri")
+    return root
+
+
+async def _run(ls: LlamaLanguageServer, arguments: Mapping[str, Any], title: str,
+               work: Any) -> Any:
+    progress = await TextProgress.open(ls, arguments.get("workDoneToken"), title)
+    try:
+        return await ls.session.assist(lambda model, cancel: work(model, cancel, progress))
+    except LlamaLspError as exc:
+        raise JsonRpcException(f"llama-lsp: {exc}", REQUEST_FAILED) from exc
+    finally:
+        progress.end("done")
+
+
+@server.command(protocol.EXPLAIN_COMMAND)
+async def explain_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, Any]:
+    args = _arguments(arguments)
+    doc = document(ls, str(args.get("uri")))
+    first, last = _lines(args.get("range"))
+    path = _path(doc.uri)
+    shown = Path(relative_path(path, _workspace(ls, path)))
+
+    def work(model: LoadedModel, cancel: threading.Event, progress: TextProgress) -> str:
+        return explain(model, ls.session.settings, path=shown, text=doc.source,
+                       start_line=first, end_line=last, on_text=progress.piece,
+                       cancel=cancel).text
+
+    return {"text": await _run(ls, args, "Explaining the selection", work)}
+
+
+@server.command(protocol.ASK_COMMAND)
+async def ask_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, Any]:
+    args = _arguments(arguments)
+    question = args.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise JsonRpcInvalidParams("ask needs a non-empty question")
+    current = None
+    if args.get("uri") is not None:
+        doc = document(ls, str(args["uri"]))
+        lines = _lines(args["range"]) if args.get("range") is not None else None
+        current = Current(_path(doc.uri), doc.source, lines)
+    workspace = _workspace(ls, current.path if current else None)
+    documents = {str(_path(d.uri)): d.source for d in ls.workspace.text_documents.values()
+                 if d.uri.startswith("file:")}
+
+    def work(model: LoadedModel, cancel: threading.Event, progress: TextProgress) -> Any:
+        return ask(model, ls.session.settings, question=question, workspace=workspace,
+                   open_documents=documents, current=current, on_text=progress.piece,
+                   cancel=cancel)
+
+    answer = await _run(ls, args, "Answering", work)
+    return {"text": answer.text, "citations": [{
+        "uri": (workspace / c.path).as_uri(), "path": c.path, "kind": c.kind,
+        "range": {"start": {"line": c.start_line, "character": 0},
+                  "end": {"line": c.end_line + 1, "character": 0}},
+    } for c in answer.citations]}

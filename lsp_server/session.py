@@ -1,0 +1,111 @@
+"""The daemon's state behind the LSP handlers: settings, the model, the pipeline.
+
+Handlers in server.py translate LSP to these calls and back; every decision (which
+settings win, when a model reloads, what the user is told) is made here, testable
+without an LSP connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsp_server.config import Settings, load_settings
+from lsp_server.errors import LlamaLspError
+from lsp_server.generation.holder import ModelHolder
+from lsp_server.generation.loader import LoadedModel
+from lsp_server.pipeline import InlinePipeline
+from lsp_server.protocol import SETTINGS_SECTION
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# (message, is_error) -> shown to the user by the server (window/showMessage).
+ShowMessage = Callable[[str, bool], None]
+
+
+class Session:
+    def __init__(self, show_message: ShowMessage) -> None:
+        self._show = show_message
+        self._shown: set[str] = set()
+        self._lock = threading.Lock()
+        self.workspace: Path | None = None
+        self._init_options: Mapping[str, Any] = {}
+        self.settings = Settings()
+        self.last_error: str | None = None
+        self.models = ModelHolder(self._model_failed)
+        self.pipeline = InlinePipeline(self.models, lambda: self.settings, self._model_failed)
+
+    def tell_once(self, message: str, *, error: bool = True) -> None:
+        """Each distinct message reaches the user at most once per session."""
+        with self._lock:
+            if message in self._shown:
+                return
+            self._shown.add(message)
+        self._show(message, error)
+
+    def _model_failed(self, exc: LlamaLspError) -> None:
+        self.last_error = str(exc)
+        self.tell_once(f"llama-lsp: {exc}")
+
+    def configure(self, workspace: Path | None, init_options: Mapping[str, Any] | None) -> None:
+        """Settings from the layered sources plus the editor's initializationOptions."""
+        self.workspace = workspace
+        self._init_options = _unwrap(init_options)
+        self._reload_settings()
+
+    def change_configuration(self, settings: object) -> None:
+        """workspace/didChangeConfiguration: new editor settings replace the old ones."""
+        if isinstance(settings, Mapping):
+            self._init_options = _unwrap(settings)
+        self._reload_settings()
+        self.start_model()
+
+    def _reload_settings(self) -> None:
+        loaded = load_settings(workspace=self.workspace, init_options=self._init_options)
+        for problem in loaded.problems:
+            self.tell_once(f"llama-lsp: {problem}")
+        self.settings = loaded.settings
+        self.pipeline.cache.capacity = self.settings.cache_size
+
+    def start_model(self) -> None:
+        """Load (or keep) the model for the current settings, in the background."""
+        self.models.load(self.settings)
+
+    async def assist(self, work: Callable[[LoadedModel, threading.Event], T]) -> T:
+        """Run ``work`` (explain, ask: blocking, streaming through callbacks) off the event
+        loop with the loaded model; a cancelled request stops its generation."""
+        model = await self.models.get(self.settings.request_timeout_ms / 1000)
+        cancel = threading.Event()
+        try:
+            return await asyncio.to_thread(work, model, cancel)
+        except asyncio.CancelledError:
+            cancel.set()
+            raise
+
+    def stats(self) -> dict[str, Any]:
+        snapshot = self.pipeline.stats.snapshot(self.pipeline.tickets.pending)
+        model = self.models.loaded()
+        snapshot["model"] = None if model is None else {
+            "path": str(model.path), "family": model.fim.name if model.fim else None}
+        snapshot["error"] = self.last_error
+        return snapshot
+
+    def record_feedback(self, accepted: bool) -> None:
+        self.pipeline.stats.count("accepted" if accepted else "dismissed")
+
+    def close(self) -> None:
+        self.pipeline.tickets.cancel_all()
+        self.models.close()
+
+
+def _unwrap(options: object) -> Mapping[str, Any]:
+    """Accept the options object itself or one nested under the "llamaLsp" section."""
+    if not isinstance(options, Mapping):
+        return {}
+    inner = options.get(SETTINGS_SECTION)
+    return inner if isinstance(inner, Mapping) else options

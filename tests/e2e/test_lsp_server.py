@@ -1,0 +1,192 @@
+"""The language server over stdio with a real LSP client (pytest-lsp) and real llama.cpp."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+
+from lsp_server import protocol
+from tests.e2e.lsp import inline_params, insert, lsp_session, open_doc, plain, send_raw
+
+SLOW = {"maxTokens": 1500, "nCtx": 2048}  # an always-"a" model generating for a while
+
+
+async def stats(client: Any) -> dict[str, Any]:
+    result: dict[str, Any] = plain(await client.protocol.send_request_async(protocol.STATS, {}))
+    return result
+
+
+def counts(snapshot: dict[str, Any]) -> dict[str, int]:
+    completions: dict[str, int] = snapshot["completions"]
+    return completions
+
+
+async def test_capabilities_advertise_inline_completion_and_fallback(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    async with lsp_session(tmp_path, {"model": str(tiny_model("qwen"))}) as client:
+        caps = client.init_result.capabilities
+        assert isinstance(caps.inline_completion_provider, types.InlineCompletionOptions)
+        assert caps.completion_provider is not None
+        sync = caps.text_document_sync
+        assert isinstance(sync, types.TextDocumentSyncOptions)
+        assert sync.change == types.TextDocumentSyncKind.Incremental
+        assert caps.workspace is not None and caps.workspace.workspace_folders is not None
+        assert caps.workspace.workspace_folders.supported
+        assert caps.execute_command_provider is not None
+        assert set(caps.execute_command_provider.commands) == {
+            protocol.EXPLAIN_COMMAND, protocol.ASK_COMMAND}
+
+
+async def test_inline_completion_has_the_exact_replace_range(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    options = {"model": str(tiny_model("codellama", emit="a")), "maxTokens": 5}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "m.py", "def f():\n    x = \n")
+        result = await client.text_document_inline_completion_async(inline_params(uri, 1, 8))
+        assert result is not None and len(result.items) == 1
+        item = result.items[0]
+        assert item.insert_text == "aaaaa"
+        at = types.Position(line=1, character=8)
+        assert item.range == types.Range(start=at, end=at)
+        fallback = await client.text_document_completion_async(types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=at))
+        assert fallback is not None and not isinstance(fallback, list)
+        assert [i.text_edit.new_text for i in fallback.items if i.text_edit] == ["aaaaa"]
+
+
+async def test_burst_of_edits_answers_only_the_last(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    options = {"model": str(tiny_model("codellama", emit="a")), **SLOW}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "m.py", "x = \n")
+        warm = await client.text_document_inline_completion_async(inline_params(uri, 0, 4))
+        assert warm is not None and warm.items  # the model is loaded
+        tasks = []
+        for i in range(50):
+            insert(client, uri, i + 2, 0, 4 + i, "b")
+            tasks.append(asyncio.ensure_future(
+                client.text_document_inline_completion_async(inline_params(uri, 0, 5 + i))))
+            await asyncio.sleep(0)
+        results = await asyncio.gather(*tasks)
+        answered = [i for i, r in enumerate(results) if r is not None and r.items]
+        assert answered == [49]  # no stale answer for any older edit
+        snapshot = await stats(client)
+        assert snapshot["pending"] == 0
+        assert counts(snapshot)["superseded"] >= 49
+
+
+async def test_cancel_request_stops_generation(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    options = {"model": str(tiny_model("codellama", emit="a")), **SLOW}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "m.py", "x = \n")
+        warm = await client.text_document_inline_completion_async(inline_params(uri, 0, 4))
+        assert warm is not None
+        before = (await stats(client))["tokens"]["generated"]
+        # pytest-lsp sends a request only when awaited: start it as a task.
+        request = asyncio.ensure_future(client.protocol.send_request_async(
+            types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(uri, 0, 3), msg_id="cancel-me"))
+        await asyncio.sleep(0.05)
+        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="cancel-me"))
+        with pytest.raises(JsonRpcException):
+            await request
+        await asyncio.sleep(0.2)
+        snapshot = await stats(client)
+        assert counts(snapshot)["cancelled"] == 1 and snapshot["pending"] == 0
+        assert snapshot["tokens"]["generated"] - before < 1500  # stopped well before the end
+
+
+async def test_typing_through_a_suggestion_is_served_from_cache(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    options = {"model": str(tiny_model("codellama", emit="a")), "maxTokens": 6,
+               "speculative": False}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "m.py", "x = \n")
+        first = await client.text_document_inline_completion_async(inline_params(uri, 0, 4))
+        assert first is not None and first.items[0].insert_text == "aaaaaa"
+        calls = counts(await stats(client))["model_calls"]
+        insert(client, uri, 2, 0, 4, "aa")
+        second = await client.text_document_inline_completion_async(inline_params(uri, 0, 6))
+        assert second is not None and second.items[0].insert_text == "aaaa"
+        snapshot = await stats(client)
+        assert counts(snapshot)["model_calls"] == calls  # no model call
+        assert snapshot["cache"]["hits"] == 1
+
+
+async def test_malformed_requests_get_errors_and_the_server_keeps_serving(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    options = {"model": str(tiny_model("codellama", emit="a")), "maxTokens": 3}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "m.py", "x = \n")
+        with pytest.raises(JsonRpcException, match="outside"):
+            await client.text_document_inline_completion_async(inline_params(uri, 40, 0))
+        with pytest.raises(JsonRpcException, match="unknown document"):
+            await client.text_document_inline_completion_async(
+                inline_params((tmp_path / "nope.py").as_uri(), 0, 0))
+        with pytest.raises(JsonRpcException):
+            await send_raw(client, types.TEXT_DOCUMENT_INLINE_COMPLETION, {"textDocument": 7})
+        ok = await client.text_document_inline_completion_async(inline_params(uri, 0, 4))
+        assert ok is not None and ok.items[0].insert_text == "aaa"
+
+
+async def test_model_problems_are_shown_once_then_completions_are_empty(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    options = {"model": str(tmp_path / "missing.gguf"), "nCtx": "lots"}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "m.py", "x = \n")
+        for _ in range(3):
+            result = await client.text_document_inline_completion_async(inline_params(uri, 0, 4))
+            assert result is not None and not result.items
+        texts = [m.message for m in client.messages]
+        assert sum("model file not found" in t for t in texts) == 1
+        assert sum("nCtx" in t for t in texts) == 1  # the bad setting, named as sent, once
+        nofim = {"model": str(tiny_model("nofim"))}
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"llamaLsp": nofim}))
+        result = await client.text_document_inline_completion_async(inline_params(uri, 0, 4))
+        assert result is not None and not result.items
+        assert any("cannot fill in the middle" in m.message for m in client.messages)
+
+
+@pytest.mark.model
+async def test_real_model_completes_a_line_over_lsp(eval_model: Path, tmp_path: Path) -> None:
+    async with lsp_session(tmp_path, {"model": str(eval_model)}) as client:
+        text = "def add(a: int, b: int) -> int:\n    \n\n\nprint(add(2, 3))\n"
+        uri = open_doc(client, tmp_path / "calc.py", text)
+        result = await client.text_document_inline_completion_async(inline_params(uri, 1, 4))
+        assert result is not None and result.items[0].insert_text == "return a + b"
+
+
+async def test_speculative_completion_serves_the_next_suggestion_after_accepting(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    options = {"model": str(tiny_model("codellama", emit="a")), "maxTokens": 4,
+               "speculative": True}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "m.py", "x = \n")
+        first = await client.text_document_inline_completion_async(inline_params(uri, 0, 4))
+        assert first is not None and first.items[0].insert_text == "aaaa"
+        for _ in range(200):  # computed in the background after the answer
+            if counts(await stats(client)).get("speculated"):
+                break
+            await asyncio.sleep(0.05)
+        calls = counts(await stats(client))["model_calls"]
+        insert(client, uri, 2, 0, 4, "aaaa")  # the user accepts the suggestion
+        second = await client.text_document_inline_completion_async(inline_params(uri, 0, 8))
+        # (token healing re-generates the prompt's last token, so fewer new characters)
+        assert second is not None and set(second.items[0].insert_text) == {"a"}
+        snapshot = await stats(client)
+        assert counts(snapshot)["model_calls"] == calls and snapshot["cache"]["hits"] == 1

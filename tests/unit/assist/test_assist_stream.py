@@ -1,0 +1,134 @@
+"""explain and ask end to end on tiny models: streaming, budgets, cancel, citations."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from lsp_server.assist.ask import ask
+from lsp_server.assist.explain import explain
+from lsp_server.assist.retrieval import Chunk, Current
+from lsp_server.config import Settings
+from lsp_server.errors import AssistInputError, DocumentError, PositionError
+from lsp_server.generation.loader import LoadedModel
+
+SOURCE = "import os\n\n\ndef add(a, b):\n    total = a + b\n    return total\n"
+
+
+def test_explain_streams_pieces_that_add_up(
+    chat_model_path: Path, load: Callable[..., LoadedModel]
+) -> None:
+    model = load(chat_model_path)
+    pieces: list[str] = []
+    result = explain(model, Settings(explain_max_tokens=9), path=Path("m.py"), text=SOURCE,
+                     start_line=4, end_line=5, on_text=pieces.append)
+    assert len(pieces) == 9 and "".join(pieces) == result.text == "a" * 9
+    assert result.stop_reason == "max_tokens" and result.templated
+    assert result.language == "python" and result.scope is not None
+    assert result.scope.name == "add" and result.tokens.generated == 9
+
+
+def test_explain_prompt_is_trimmed_to_the_window(
+    tiny_model: Callable[..., Path], load: Callable[..., LoadedModel]
+) -> None:
+    model = load(tiny_model("codellama", emit="a"), n_ctx=1024)
+    body = "".join(f"    x{i} = a + {i}\n" for i in range(200))
+    source = f"def big(a):\n{body}    return a\n"
+    result = explain(model, Settings(explain_max_tokens=64), path=Path("big.py"),
+                     text=source, start_line=1, end_line=199)
+    assert 1024 - 64 - 40 < result.tokens.prompt <= 1024 - 64 and not result.templated
+    assert result.stop_reason == "max_tokens" and result.tokens.generated == 64
+
+
+def test_explain_rejects_bad_selections(
+    chat_model_path: Path, load: Callable[..., LoadedModel]
+) -> None:
+    model = load(chat_model_path)
+    with pytest.raises(PositionError, match=r"outside m\.py"):
+        explain(model, Settings(), path=Path("m.py"), text=SOURCE, start_line=3, end_line=40)
+    with pytest.raises(AssistInputError, match="empty"):
+        explain(model, Settings(), path=Path("m.py"), text=SOURCE, start_line=1, end_line=2)
+
+
+def test_a_set_cancel_event_stops_generation(
+    chat_model_path: Path, load: Callable[..., LoadedModel]
+) -> None:
+    model = load(chat_model_path)
+    cancel = threading.Event()
+    cancel.set()
+    result = explain(model, Settings(), path=Path("m.py"), text=SOURCE, start_line=4,
+                     end_line=4, cancel=cancel)
+    assert result.stop_reason == "cancelled" and result.text == ""
+
+
+def test_ask_streams_and_falls_back_to_context_citations(
+    chat_model_path: Path, load: Callable[..., LoadedModel], tmp_path: Path
+) -> None:
+    (tmp_path / "calc.py").write_text(SOURCE)
+    (tmp_path / "main.py").write_text("from calc import add\n\nprint(add(1, 2))\n")
+    model = load(chat_model_path)
+    pieces: list[str] = []
+    answer = ask(model, Settings(ask_max_tokens=5), question="where is add defined?",
+                 workspace=tmp_path, on_text=pieces.append)
+    assert "".join(pieces) == answer.text == "aaaaa"
+    assert answer.context[0].path == "calc.py"
+    assert [c.kind for c in answer.citations] == ["context"] * len(answer.context)
+    assert answer.citations[0].label == "calc.py:4-6"
+
+
+class Excerpts:
+    """A Retriever that returns fixed excerpts (the seam the repository index will use)."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.chunks = chunks
+        self.asked: list[str] = []
+
+    def retrieve(self, question: str, limit: int) -> list[Chunk]:
+        self.asked.append(question)
+        return self.chunks[:limit]
+
+
+def test_ask_packs_the_best_excerpts_within_the_budget(
+    chat_model_path: Path, load: Callable[..., LoadedModel], tmp_path: Path
+) -> None:
+    code = "\n".join(f"value_{i} = {i}" for i in range(30))
+    chunks = [Chunk(f"f{i}.py", 0, 29, code, 30) for i in range(10)]
+    retriever = Excerpts(chunks)
+    model = load(chat_model_path)
+    settings = Settings(ask_max_tokens=4, ask_context_tokens=1000)
+    answer = ask(model, settings, question="  what is value_3?  ", workspace=tmp_path,
+                 retriever=retriever)
+    assert retriever.asked == ["what is value_3?"]
+    assert 0 < len(answer.context) < 10
+    assert [c.path for c in answer.context] == [f"f{i}.py" for i in range(len(answer.context))]
+    small = ask(model, settings.model_copy(update={"ask_context_tokens": 0}),
+                question="what is value_3?", workspace=tmp_path, retriever=retriever)
+    assert small.context == [] and small.citations == []
+    assert small.tokens.prompt < answer.tokens.prompt
+
+
+def test_ask_names_the_current_selection(
+    chat_model_path: Path, load: Callable[..., LoadedModel], tmp_path: Path
+) -> None:
+    (tmp_path / "calc.py").write_text(SOURCE)
+    model = load(chat_model_path)
+    current = Current(tmp_path / "calc.py", SOURCE, (3, 5))
+    answer = ask(model, Settings(ask_max_tokens=2), question="is this right?",
+                 workspace=tmp_path, current=current)
+    assert answer.context[0].label == "calc.py:4-6"
+    prompt = model.backend.detokenize(model.backend.llm.input_ids[: answer.tokens.prompt]
+                                      .tolist())
+    assert "The user is looking at calc.py:4-6." in prompt
+
+
+def test_ask_rejects_empty_questions_and_missing_workspaces(
+    chat_model_path: Path, load: Callable[..., LoadedModel], tmp_path: Path
+) -> None:
+    model = load(chat_model_path)
+    with pytest.raises(AssistInputError, match="empty"):
+        ask(model, Settings(), question="  ", workspace=tmp_path)
+    with pytest.raises(DocumentError, match="workspace not found"):
+        ask(model, Settings(), question="why?", workspace=tmp_path / "nope")

@@ -1,0 +1,141 @@
+"""The read API on real repositories: definitions, resolved imports, scopes, BM25, chunks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.unit.indexing.conftest import Indexed
+
+IndexRepo = Callable[..., Indexed]
+
+REPO: dict[str, str | bytes] = {
+    # Python: relative, absolute, aliased, submodule and re-exported imports
+    "pkg/__init__.py": "from .core import Engine\n",
+    "pkg/core.py": "class Engine:\n    def start(self):\n        return 1\n\n\ndef boot(): pass\n",
+    "pkg/util/helpers.py": "def helper(x):\n    '''Help.'''\n    return x\n",
+    "pkg/sub/mod.py": "from ..core import Engine\nfrom . import sibling\n",
+    "pkg/sub/sibling.py": "VALUE = 1\n",
+    "app.py": ("from pkg.core import Engine as E\nfrom pkg.util.helpers import helper\n"
+               "import pkg.util.helpers\nfrom pkg import Engine\nimport os\n"),
+    # JavaScript / TypeScript / TSX
+    "web/src/util.ts": "export function fmt(s: string): string { return s; }\n",
+    "web/src/index.ts": "import { fmt } from './util';\nimport { x } from './lib';\n",
+    "web/src/lib/index.js": "export const x = 1;\n",
+    "web/src/components/Button.tsx": "import { fmt as f } from '../util';\n"
+                                     "import { fmt as g } from '@/util';\n",
+    # Go, Rust, Java, C
+    "go/pkg/util/strings.go": "package util\n\nfunc Reverse(s string) string { return s }\n",
+    "go/cmd/main.go": 'package main\n\nimport "example.com/proj/pkg/util"\n',
+    "rs/src/lib.rs": "mod geometry;\nmod shapes;\nuse crate::geometry::Point;\n",
+    "rs/src/geometry.rs": "pub struct Point { x: i32 }\n",
+    "rs/src/shapes/mod.rs": "use super::geometry::Point;\n",
+    "java/src/main/java/com/acme/util/Strings.java": "package com.acme.util;\n"
+                                                     "public class Strings {}\n",
+    "java/src/main/java/com/acme/App.java": "package com.acme;\nimport com.acme.util.Strings;\n"
+                                            "import com.acme.util.*;\npublic class App {}\n",
+    "c/include/util/helper.h": "int helper(int a);\n",
+    "c/src/local.h": "#define LOCAL 1\n",
+    "c/src/main.c": '#include "util/helper.h"\n#include "local.h"\n#include <stdio.h>\n',
+}
+
+
+@pytest.fixture
+def repo(index_repo: IndexRepo) -> Indexed:
+    return index_repo(REPO)
+
+
+def resolved(repo: Indexed, rel: str) -> list[tuple[str | None, list[str], list[str]]]:
+    """(name or alias, files relative to the repo, 'file:line' of each definition)."""
+    out = []
+    for item in repo.reader.imports(repo.path(rel)):
+        files = [p.relative_to(repo.root).as_posix() for p in item.files]
+        defs = [f"{d.path.relative_to(repo.root).as_posix()}:{d.start_line}"
+                for d in item.definitions]
+        out.append((item.name or item.alias, files, defs))
+    return out
+
+
+def test_definitions_by_name_module_and_scope(repo: Indexed) -> None:
+    [engine] = repo.reader.definitions("Engine")
+    assert (engine.kind, engine.path, engine.start_line) == ("class", Path(repo.path(
+        "pkg/core.py")), 0)
+    assert [s.qualified_name for s in repo.reader.definitions("Engine.start")] == [
+        "Engine.start"]
+    assert repo.reader.definitions("helper", module="pkg.util.helpers")[0].doc == "Help."
+    assert repo.reader.definitions("helper", module="util/helpers")[0].kind == "function"
+    assert len(repo.reader.definitions("helper")) == 2  # the C prototype too
+    assert repo.reader.definitions("helper", module="nowhere") == []
+    assert repo.reader.definitions("Point", module="crate::geometry")[0].kind == "struct"
+
+
+def test_python_imports_resolve_across_files(repo: Indexed) -> None:
+    assert resolved(repo, "app.py") == [
+        ("Engine", ["pkg/core.py"], ["pkg/core.py:0"]),
+        ("helper", ["pkg/util/helpers.py"], ["pkg/util/helpers.py:0"]),
+        (None, ["pkg/util/helpers.py"], []),  # import pkg.util.helpers
+        ("Engine", ["pkg/__init__.py"], ["pkg/core.py:0"]),  # re-exported by __init__
+        (None, [], []),  # os: not in this workspace
+    ]
+    assert resolved(repo, "pkg/sub/mod.py") == [
+        ("Engine", ["pkg/core.py"], ["pkg/core.py:0"]),
+        ("sibling", ["pkg/sub/sibling.py"], []),
+    ]
+
+
+def test_js_ts_go_rust_java_c_imports_resolve(repo: Indexed) -> None:
+    assert resolved(repo, "web/src/index.ts") == [
+        ("fmt", ["web/src/util.ts"], ["web/src/util.ts:0"]),
+        ("x", ["web/src/lib/index.js"], ["web/src/lib/index.js:0"])]
+    assert resolved(repo, "web/src/components/Button.tsx") == [
+        ("fmt", ["web/src/util.ts"], ["web/src/util.ts:0"])] * 2
+    assert resolved(repo, "go/cmd/main.go") == [(None, ["go/pkg/util/strings.go"], [])]
+    assert resolved(repo, "rs/src/lib.rs") == [
+        (None, ["rs/src/geometry.rs"], []), (None, ["rs/src/shapes/mod.rs"], []),
+        ("Point", ["rs/src/geometry.rs"], ["rs/src/geometry.rs:0"])]
+    assert resolved(repo, "rs/src/shapes/mod.rs") == [
+        ("Point", ["rs/src/geometry.rs"], ["rs/src/geometry.rs:0"])]
+    strings = "java/src/main/java/com/acme/util/Strings.java"
+    assert resolved(repo, "java/src/main/java/com/acme/App.java") == [
+        ("Strings", [strings], [f"{strings}:1"]), ("*", [strings], [])]
+    assert resolved(repo, "c/src/main.c") == [
+        (None, ["c/include/util/helper.h"], []), (None, ["c/src/local.h"], []), (None, [], [])]
+
+
+def test_scope_at_a_position(index_repo: IndexRepo) -> None:
+    source = "class A:\n    def m(self):\n        x = 1\n\n        return x\n\ny = 2\n"
+    repo = index_repo({"s.py": source})
+    scope = repo.reader.scope_at(repo.path("s.py"), 4, 8)
+    assert scope is not None and scope.qualified_name == "A.m"
+    outer = repo.reader.scope_at(repo.path("s.py"), 0, 3)
+    assert outer is not None and outer.name == "A"
+    assert repo.reader.scope_at(repo.path("s.py"), 6, 0) is None
+
+
+def test_bm25_returns_the_expected_chunk(index_repo: IndexRepo) -> None:
+    files: dict[str, str | bytes] = {
+        "net/http.ts": "export function parseHttpRequest(raw: string) {\n"
+                       "  const headers = raw.split('\\r\\n');\n  return headers;\n}\n",
+        "net/tcp.py": "def open_socket(host, port):\n    return connect(host, port)\n",
+        "db/query.py": "def run_sql_query(conn, sql):\n    return conn.execute(sql)\n",
+        **{f"noise/n{i}.py": f"def noise_{i}(a):\n    return a + {i}\n" for i in range(20)},
+    }
+    repo = index_repo(files)
+    top = repo.reader.search("how are http request headers parsed?", k=3)
+    assert top[0].path == Path(repo.path("net/http.ts")) and top[0].name == "parseHttpRequest"
+    assert top[0].score > 0
+    assert repo.reader.search("runSqlQuery(conn)")[0].name == "run_sql_query"
+    assert repo.reader.search("open_socket", exclude=repo.path("net/tcp.py")) == []
+    assert repo.reader.search("the of and") == []
+
+
+def test_chunks_of_a_file(repo: Indexed) -> None:
+    chunks = repo.reader.chunks(repo.path("pkg/core.py"))
+    assert [(c.kind, c.name, c.start_line, c.end_line) for c in chunks] == [
+        ("class", "Engine", 0, 2), ("function", "boot", 5, 5)]
+    assert chunks[1].text == "def boot(): pass"
+    assert [s.name for s in repo.reader.symbols(repo.path("pkg/core.py"))] == [
+        "Engine", "start", "boot"]
+    assert repo.reader.counts()["files"] == len(REPO)
