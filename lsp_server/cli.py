@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from lsp_server import __version__
-from lsp_server.commands import ask, complete, doctor, explain, index, models, serve
+from lsp_server.commands import ask, complete, doctor, explain, index, models, scan, serve
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,7 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"llama-lsp {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for command in (ask, complete, doctor, explain, index, models, serve):
+    for command in (ask, complete, doctor, explain, index, models, scan, serve):
         command.add_parser(subparsers)
     return parser
 

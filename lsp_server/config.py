@@ -204,6 +204,14 @@ class Settings(BaseModel):
         default=None, ge=1, le=256,
         description="Processes that parse files while indexing; unset = one per core.",
     )
+    index_enabled: bool = Field(
+        default=True,
+        description="Index the workspace (symbols, imports, chunks) for context and questions.",
+    )
+    index_overlay_ms: int = Field(
+        default=500, ge=0, le=60000,
+        description="Quiet time after an edit before the unsaved text is re-indexed.",
+    )
     index_debounce_ms: int = Field(
         default=10, ge=0, le=10000,
         description="Quiet time after a file event before the index is updated.",

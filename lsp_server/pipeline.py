@@ -2,7 +2,7 @@
 
     ticket (id, deadline, supersede older) -> debounce -> typing-through cache
     -> model -> prompt (off the event loop) -> generation (engine thread) -> filters
-    -> cache, stats
+    -> safety scan (block: nothing shown; warn: shown, and a notice) -> cache, stats
 
 ``InlinePipeline`` serves the language server: the event loop only awaits, never runs
 the model. ``complete`` runs the same stages synchronously for the CLI and benchmarks.
@@ -26,6 +26,7 @@ from lsp_server.generation.holder import ModelHolder
 from lsp_server.generation.loader import LoadedModel
 from lsp_server.postprocessing import postprocess
 from lsp_server.prompting.fim_request import PreparedFim, WindowState, prepare_fim
+from lsp_server.safety import Issue, Policy, scan_completion
 from lsp_server.stats import Stats
 from lsp_server.tickets import Superseded, Tickets
 
@@ -55,18 +56,29 @@ class Completion:
     stop_reason: str
     timings_ms: dict[str, float] = field(default_factory=dict)
     cached: bool = False
+    security: tuple[Issue, ...] = ()  # what the scan found (lines 1-based in ``text``)
+    blocked: bool = False  # the scan hid it: ``text`` is ""
 
 
 def _finish(
-    prepared: PreparedFim, result: GenerationResult, timings: dict[str, float]
+    prepared: PreparedFim, result: GenerationResult, timings: dict[str, float],
+    settings: Settings,
 ) -> Completion:
+    """Filters, then the safety scan of what is left, in its context in the document."""
     start = time.perf_counter()
     text = postprocess(result.text, prepared.filters) or ""
-    timings["postprocess"] = round((time.perf_counter() - start) * 1000, 3)
+    scanned = time.perf_counter()
+    cursor, language = prepared.filters.cursor, prepared.filters.language
+    verdict = scan_completion(cursor.prefix[-4096:], text, cursor.suffix[:4096], language,
+                              policy=Policy.from_settings(settings))
+    timings["postprocess"] = round((scanned - start) * 1000, 3)
+    timings["scan"] = round((time.perf_counter() - scanned) * 1000, 3)
     timings.update(eval=round(result.eval_ms, 3), prompt_eval=round(result.prompt_ms, 3),
                    sample=round(result.sample_ms, 3))
-    return Completion(text, result.text, prepared.family, prepared.prompt.ids, result.tokens,
-                      result.stop_reason, timings)
+    blocked = verdict.action == "block"
+    return Completion("" if blocked else text, result.text, prepared.family,
+                      prepared.prompt.ids, result.tokens, result.stop_reason, timings,
+                      security=verdict.issues, blocked=blocked)
 
 
 def complete(
@@ -80,7 +92,7 @@ def complete(
     result = model.engine.submit(prepared.request).result()
     generate_ms = (time.perf_counter() - start) * 1000 - prompt_ms
     return _finish(prepared, result, {"prompt": round(prompt_ms, 3),
-                                      "generate": round(generate_ms, 3)})
+                                      "generate": round(generate_ms, 3)}, settings)
 
 
 class InlinePipeline:
@@ -89,10 +101,12 @@ class InlinePipeline:
     def __init__(
         self, models: ModelHolder, settings: Callable[[], Settings],
         report: Callable[[LlamaLspError], None],
+        notify: Callable[[str, Cursor, Completion], None] = lambda uri, cursor, done: None,
     ) -> None:
         self.models = models
         self.settings = settings
         self.report = report  # shown once by the session; the completion answers empty
+        self.notify = notify  # security notices for a completion the scan flagged
         self.tickets = Tickets()
         self.cache = CompletionCache()
         self.stats = Stats()
@@ -130,8 +144,12 @@ class InlinePipeline:
             result = await self._timed("generate", asyncio.wrap_future(handle.future))
             ticket.check()  # superseded while generating: its answer is stale
             completion = _finish(prepared, result, {
-                "generate": round((time.perf_counter() - started) * 1000, 3)})
+                "generate": round((time.perf_counter() - started) * 1000, 3)}, settings)
             self.stats.time("postprocess", completion.timings_ms["postprocess"])
+            self.stats.time("scan", completion.timings_ms["scan"])
+            if completion.security:
+                self.stats.count("blocked" if completion.blocked else "warned")
+                self.notify(uri, cursor, completion)
             self.stats.add_tokens(prompt=result.tokens.prompt, reused=result.tokens.reused,
                                   evaluated=result.tokens.evaluated,
                                   generated=result.tokens.generated)
@@ -176,9 +194,10 @@ class InlinePipeline:
             prepared.request.cancel = cancel
             result = await asyncio.wrap_future(model.engine.submit(prepared.request).future)
             if not cancel.is_set() and result.stop_reason != "cancelled":
-                text = _finish(prepared, result, {}).text
-                self.cache.store(uri, cursor.prefix, cursor.suffix, text)
-                self.stats.count("speculated")
+                done = _finish(prepared, result, {}, settings)
+                if not done.security:  # flagged: generated again when asked, and noticed
+                    self.cache.store(uri, cursor.prefix, cursor.suffix, done.text)
+                    self.stats.count("speculated")
         except (LlamaLspError, RuntimeError) as exc:  # best effort: never shown to the user
             log.debug("speculative completion dropped: %s", exc)
         finally:

@@ -61,3 +61,54 @@ def _client_creates_progress(ls: LanguageServer) -> bool:
     capabilities = ls.client_capabilities
     window = capabilities.window if capabilities else None
     return bool(window and window.work_done_progress)
+
+
+class ScanProgress:
+    """The start-up indexing scan as work-done progress: *begin* at the first call,
+    *report* with a percentage as batches are written, *end* from ``finish``.
+
+    Called from the index's writer thread; events go through a queue to one task on the
+    event loop, which first creates the token (a request to the client) and then sends
+    them in order. Reports that would not change the percentage are skipped."""
+
+    def __init__(self, ls: LanguageServer, loop: asyncio.AbstractEventLoop) -> None:
+        self.ls, self.loop = ls, loop
+        self.token = f"llama-lsp-index-{next(_tokens)}"
+        self._queue: asyncio.Queue[tuple[int, int, str] | str] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        self._put((done, total, message))
+
+    def finish(self, message: str) -> None:
+        self._put(message)
+
+    def _put(self, event: tuple[int, int, str] | str) -> None:
+        self.loop.call_soon_threadsafe(self._enqueue, event)
+
+    def _enqueue(self, event: tuple[int, int, str] | str) -> None:
+        if self._queue is None:
+            self._queue = asyncio.Queue()
+            self._task = self.loop.create_task(self._send())
+        self._queue.put_nowait(event)
+
+    async def _send(self) -> None:
+        assert self._queue is not None
+        if not _client_creates_progress(self.ls):
+            return
+        try:
+            await self.ls.work_done_progress.create_async(self.token)
+        except Exception as exc:
+            log.info("index progress not shown: %s", exc)
+            return
+        progress, last = self.ls.work_done_progress, -1
+        progress.begin(self.token, types.WorkDoneProgressBegin(
+            title="Indexing the workspace", cancellable=False, percentage=0))
+        while not isinstance(event := await self._queue.get(), str):
+            done, total, message = event
+            percentage = done * 100 // total if total else 0
+            if percentage != last:
+                last = percentage
+                progress.report(self.token, types.WorkDoneProgressReport(
+                    message=message, percentage=percentage))
+        progress.end(self.token, types.WorkDoneProgressEnd(message=event))

@@ -9,12 +9,14 @@ Requests (client -> server)
     params: none (or ``{}``)
     result: ``StatsResult``: per-stage latency percentiles in ms
     (``latencyMs: {stage: {p50, p90, p99, count}}`` for stages ``prompt``, ``generate``,
-    ``postprocess``, ``total`` and ``overhead`` = total minus generate: the daemon's own
+    ``postprocess``, ``scan``, ``total`` and ``overhead`` = total minus generate: the daemon's own
     share), ``cache: {hits, misses, hitRate}``,
     ``tokens: {prompt, reused, evaluated, generated}`` (sums since start),
-    ``completions: {requested, answered, empty, superseded, cancelled, model_calls, ...}``,
+    ``completions: {requested, answered, empty, superseded, cancelled, model_calls,
+    blocked, warned, speculated, ...}``,
     ``accepted``, ``dismissed``, ``pending`` (requests in flight right now), ``model``
-    (path, family) or null, ``error`` (the last model error shown) or null.
+    (path, family) or null, ``error`` (the last model error shown) or null, ``index``
+    (``{files, symbols, imports, chunks}`` once the workspace index is ready) or null.
 
 Notifications (client -> server)
 --------------------------------
@@ -28,8 +30,11 @@ Notifications (server -> client)
 --------------------------------
 ``llama-lsp/securityNotice``
     params: ``SecurityNotice`` ``{uri, rule, cwe, severity, line, description, action}``:
-    a completion matched an insecure-code rule; ``action`` is ``warn`` (shown) or
-    ``block`` (hidden). Also logged with ``window/logMessage``.
+    a completion matched an insecure-code rule (one notice per match); ``line`` is the
+    0-based document line of the match; ``action`` is ``warn`` (the completion is shown)
+    or ``block`` (it is not: the inline answer is empty). Also logged with
+    ``window/logMessage``. Which severities block or warn, and which rules are off, are
+    the ``safetyHigh|Medium|Low`` and ``safetyDisabledRules`` settings.
 
 Commands (``workspace/executeCommand``)
 ---------------------------------------
@@ -60,7 +65,10 @@ Standard methods: ``textDocument/inlineCompletion`` (the ghost text; items carry
 exact replace range, an empty range at the cursor), ``textDocument/completion`` (a
 fallback for clients without inline completion: one item carrying the suggestion),
 incremental ``textDocument/didOpen|didChange|didClose``, ``$/cancelRequest``,
-``window/showMessage`` (model errors, once each) and ``$/progress``.
+``window/showMessage`` (model errors, once each) and ``$/progress``: the start-up indexing
+of the workspace folders is one work-done progress (created by the server, title
+"Indexing the workspace": *begin*, *report* with ``percentage`` as files are written,
+*end* with a summary); ``workspace/didChangeWorkspaceFolders`` re-indexes.
 """
 
 from __future__ import annotations

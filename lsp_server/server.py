@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from lsp_server.documents.cursor import Cursor, split_at, split_at_utf16
 from lsp_server.errors import PositionError
 from lsp_server.jsonrpc import AnsweringProtocol
 from lsp_server.pipeline import Completion
+from lsp_server.progress import ScanProgress
 from lsp_server.session import Session
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ T = TypeVar("T")
 class LlamaLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("llama-lsp", __version__, protocol_cls=AnsweringProtocol)
-        self.session = Session(self._show_message)
+        self.session = Session(self._show_message, self._security_notice, self._index_progress)
         self.loop: asyncio.AbstractEventLoop | None = None  # set by initialize
 
     def _show_message(self, message: str, error: bool) -> None:
@@ -44,6 +45,19 @@ class LlamaLanguageServer(LanguageServer):
         params = types.ShowMessageParams(type=kind, message=message)
         self.on_loop(self.window_show_message, params)
         self.on_loop(self.window_log_message, types.LogMessageParams(type=kind, message=message))
+
+    def _security_notice(self, notice: protocol.SecurityNotice) -> None:
+        """A flagged completion: the notification for extensions, a log line for all."""
+        verb = "hidden" if notice["action"] == "block" else "shown with a warning"
+        text = (f"llama-lsp: completion {verb}: {notice['rule']} ({notice['cwe']}, "
+                f"{notice['severity']}) at line {notice['line'] + 1}: {notice['description']}")
+        self.on_loop(self.window_log_message,
+                     types.LogMessageParams(type=types.MessageType.Warning, message=text))
+        self.on_loop(lambda params: self.protocol.notify(protocol.SECURITY_NOTICE, params),
+                     notice)
+
+    def _index_progress(self) -> ScanProgress | None:
+        return None if self.loop is None else ScanProgress(self, self.loop)
 
     def on_loop(self, function: Callable[[T], object], argument: T) -> None:
         """Call ``function(argument)`` on the event loop, from any thread."""
@@ -76,23 +90,40 @@ def cursor_at(ls: LlamaLanguageServer, doc: TextDocument, position: types.Positi
         raise JsonRpcInvalidParams(str(exc)) from exc
 
 
-def workspace_root(params: types.InitializeParams) -> Path | None:
-    folders = params.workspace_folders or []
-    uri = params.root_uri or (folders[0].uri if folders else None)
+def uri_path(uri: str | None) -> Path | None:
     path = to_fs_path(uri) if uri else None
     return Path(path) if path else None
+
+
+def workspace_root(params: types.InitializeParams) -> Path | None:
+    folders = params.workspace_folders or []
+    return uri_path(params.root_uri or (folders[0].uri if folders else None))
+
+
+def workspace_folders(folders: Sequence[types.WorkspaceFolder] | None) -> list[Path]:
+    return [path for folder in folders or () if (path := uri_path(folder.uri))]
 
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: LlamaLanguageServer, params: types.InitializeParams) -> None:
     ls.loop = asyncio.get_running_loop()
     options = params.initialization_options
-    ls.session.configure(workspace_root(params), options if isinstance(options, dict) else None)
+    ls.session.configure(workspace_root(params), options if isinstance(options, dict) else None,
+                         workspace_folders(params.workspace_folders))
 
 
 @server.feature(types.INITIALIZED)
 def initialized(ls: LlamaLanguageServer, params: types.InitializedParams) -> None:
     ls.session.start_model()
+    ls.session.start_index()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def did_change_folders(
+    ls: LlamaLanguageServer, params: types.DidChangeWorkspaceFoldersParams
+) -> None:
+    ls.session.change_folders(workspace_folders(params.event.added),
+                              workspace_folders(params.event.removed))
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -102,9 +133,25 @@ def did_change_configuration(
     ls.session.change_configuration(params.settings)
 
 
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: LlamaLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    """pygls has applied the change; the index overlays the unsaved text when typing pauses."""
+    doc = ls.workspace.text_documents.get(params.text_document.uri)
+    if doc is not None and (path := uri_path(doc.uri)) is not None:
+        ls.session.index.edited(path, doc.source)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: LlamaLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    if (path := uri_path(params.text_document.uri)) is not None:
+        ls.session.index.saved_or_closed(path)
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: LlamaLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     ls.session.pipeline.cache.clear(params.text_document.uri)
+    if (path := uri_path(params.text_document.uri)) is not None:
+        ls.session.index.saved_or_closed(path)
 
 
 @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())

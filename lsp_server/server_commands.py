@@ -18,6 +18,7 @@ from pygls.uris import to_fs_path
 from lsp_server import protocol
 from lsp_server.assist.ask import ask
 from lsp_server.assist.explain import explain
+from lsp_server.assist.index_retrieval import IndexRetriever
 from lsp_server.assist.retrieval import Current, relative_path
 from lsp_server.errors import LlamaLspError
 from lsp_server.generation.loader import LoadedModel
@@ -106,10 +107,14 @@ async def ask_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, Any]
     documents = {str(_path(d.uri)): d.source for d in ls.workspace.text_documents.values()
                  if d.uri.startswith("file:")}
 
+    reader, settings = ls.session.index.reader, ls.session.settings
+    retriever = None if reader is None else IndexRetriever(
+        reader, workspace, current, secret_globs=tuple(settings.index_secret_globs))
+
     def work(model: LoadedModel, cancel: threading.Event, progress: TextProgress) -> Any:
-        return ask(model, ls.session.settings, question=question, workspace=workspace,
+        return ask(model, settings, question=question, workspace=workspace,
                    open_documents=documents, current=current, on_text=progress.piece,
-                   cancel=cancel)
+                   cancel=cancel, retriever=retriever)
 
     answer = await _run(ls, args, "Answering", work)
     return {"text": answer.text, "citations": [{

@@ -15,30 +15,40 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from lsp_server.config import Settings, load_settings
+from lsp_server.documents.cursor import Cursor
 from lsp_server.errors import LlamaLspError
 from lsp_server.generation.holder import ModelHolder
 from lsp_server.generation.loader import LoadedModel
-from lsp_server.pipeline import InlinePipeline
-from lsp_server.protocol import SETTINGS_SECTION
+from lsp_server.index_keeper import IndexKeeper, ScanReporter
+from lsp_server.pipeline import Completion, InlinePipeline
+from lsp_server.protocol import SETTINGS_SECTION, SecurityNotice
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 # (message, is_error) -> shown to the user by the server (window/showMessage).
 ShowMessage = Callable[[str, bool], None]
+# A llama-lsp/securityNotice to send (and log) for a flagged completion.
+SendNotice = Callable[[SecurityNotice], None]
 
 
 class Session:
-    def __init__(self, show_message: ShowMessage) -> None:
+    def __init__(self, show_message: ShowMessage,
+                 send_notice: SendNotice = lambda notice: None,
+                 index_progress: Callable[[], ScanReporter | None] = lambda: None) -> None:
         self._show = show_message
+        self._send_notice = send_notice
         self._shown: set[str] = set()
         self._lock = threading.Lock()
         self.workspace: Path | None = None
+        self.folders: list[Path] = []  # every workspace folder (the index covers them all)
+        self.index = IndexKeeper(index_progress)
         self._init_options: Mapping[str, Any] = {}
         self.settings = Settings()
         self.last_error: str | None = None
         self.models = ModelHolder(self._model_failed)
-        self.pipeline = InlinePipeline(self.models, lambda: self.settings, self._model_failed)
+        self.pipeline = InlinePipeline(self.models, lambda: self.settings, self._model_failed,
+                                       self._flagged)
 
     def tell_once(self, message: str, *, error: bool = True) -> None:
         """Each distinct message reaches the user at most once per session."""
@@ -52,9 +62,20 @@ class Session:
         self.last_error = str(exc)
         self.tell_once(f"llama-lsp: {exc}")
 
-    def configure(self, workspace: Path | None, init_options: Mapping[str, Any] | None) -> None:
+    def _flagged(self, uri: str, cursor: Cursor, completion: Completion) -> None:
+        """One notice per issue, its line in document terms (0-based, like LSP)."""
+        action = "block" if completion.blocked else "warn"
+        for issue in completion.security:
+            self._send_notice(SecurityNotice(
+                uri=uri, rule=issue.rule, cwe=issue.cwe, severity=issue.severity,
+                line=cursor.line + issue.line - 1, description=issue.description,
+                action=action))
+
+    def configure(self, workspace: Path | None, init_options: Mapping[str, Any] | None,
+                  folders: list[Path] | None = None) -> None:
         """Settings from the layered sources plus the editor's initializationOptions."""
         self.workspace = workspace
+        self.folders = folders or ([workspace] if workspace else [])
         self._init_options = _unwrap(init_options)
         self._reload_settings()
 
@@ -64,6 +85,7 @@ class Session:
             self._init_options = _unwrap(settings)
         self._reload_settings()
         self.start_model()
+        self.start_index()
 
     def _reload_settings(self) -> None:
         loaded = load_settings(workspace=self.workspace, init_options=self._init_options)
@@ -75,6 +97,15 @@ class Session:
     def start_model(self) -> None:
         """Load (or keep) the model for the current settings, in the background."""
         self.models.load(self.settings)
+
+    def start_index(self) -> None:
+        """Index the workspace folders (or keep the index when nothing it needs changed)."""
+        self.index.start(self.folders, self.settings)
+
+    def change_folders(self, added: list[Path], removed: list[Path]) -> None:
+        self.folders = [f for f in self.folders if f not in removed] + [
+            f for f in added if f not in self.folders]
+        self.start_index()
 
     async def assist(self, work: Callable[[LoadedModel, threading.Event], T]) -> T:
         """Run ``work`` (explain, ask: blocking, streaming through callbacks) off the event
@@ -93,6 +124,8 @@ class Session:
         snapshot["model"] = None if model is None else {
             "path": str(model.path), "family": model.fim.name if model.fim else None}
         snapshot["error"] = self.last_error
+        reader = self.index.reader
+        snapshot["index"] = None if reader is None else reader.counts()
         return snapshot
 
     def record_feedback(self, accepted: bool) -> None:
@@ -100,6 +133,7 @@ class Session:
 
     def close(self) -> None:
         self.pipeline.tickets.cancel_all()
+        self.index.close()
         self.models.close()
 
 

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from lsp_server.assist.ask import ask
+from lsp_server.assist.index_retrieval import IndexRetriever
 from lsp_server.assist.retrieval import Current
 from lsp_server.commands.common import fail, find_workspace, settings_for
 from lsp_server.commands.explain import parse_line_range, print_piece
@@ -16,6 +17,7 @@ from lsp_server.config import add_setting_flags
 from lsp_server.documents.source_file import read_source
 from lsp_server.errors import DocumentError, LlamaLspError
 from lsp_server.generation.loader import load_model
+from lsp_server.indexing.service import WorkspaceIndex
 
 SOURCES_HEADINGS = {
     "cited": "\nSources:",
@@ -54,14 +56,24 @@ def run(args: argparse.Namespace) -> int:
         model = load_model(settings)
     except LlamaLspError as exc:
         return fail(str(exc))
+    index = WorkspaceIndex.for_settings([workspace], settings, watch=False) \
+        if settings.index_enabled else None
     try:
+        retriever = None
+        if index is not None:  # brought up to date first: only changed files are parsed
+            index.start().result()
+            retriever = IndexRetriever(index.reader, workspace, current,
+                                       secret_globs=tuple(settings.index_secret_globs))
         answer = ask(model, settings, question=args.question, workspace=workspace,
-                     current=current, on_text=None if args.json else print_piece)
+                     current=current, on_text=None if args.json else print_piece,
+                     retriever=retriever)
     except LlamaLspError as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
         return 130
     finally:
+        if index is not None:
+            index.close()
         model.close()
     if args.json:
         print(json.dumps({

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -47,9 +48,14 @@ def run(args: argparse.Namespace) -> int:
             "completion": result.text, "raw": result.raw, "family": result.family,
             "model": str(model.path), "prompt_ids": result.prompt_ids,
             "tokens": asdict(result.tokens), "stop_reason": result.stop_reason,
-            "timings_ms": timings,
+            "timings_ms": timings, "blocked": result.blocked,
+            "security": [asdict(issue) for issue in result.security],
         }, indent=2))
     else:
         print(result.text)
+        for issue in result.security:
+            verb = "hidden" if result.blocked else "warning"
+            print(f"{verb}: {issue.rule} ({issue.cwe}, {issue.severity}) line {issue.line}: "
+                  f"{issue.description}", file=sys.stderr)
     model.close()
     return 0

@@ -4,7 +4,9 @@ The order is declared once, here. A filter returning None drops the completion.
 Normalizing filters come first (what they drop is a leading part), then the cuts (each
 keeps a leading part), then the ones that judge the result as a whole. The cuts also
 run during generation (``early_stop``): once one of them fires, the completion is
-certainly over and no more tokens are generated for it.
+certainly over and no more tokens are generated for it. A cut fires while streaming
+only where it would fire on any longer text too, so stopping early never changes what
+``postprocess`` returns.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from lsp_server.postprocessing.drop_repetition import drop_repetition, repetitio
 from lsp_server.postprocessing.keep_parse_valid import keep_parse_valid
 from lsp_server.postprocessing.limit_to_line import limit_to_line, line_end
 from lsp_server.postprocessing.limit_to_scope import limit_to_scope, scope_end
-from lsp_server.postprocessing.stop_at_suffix import stop_at_suffix, suffix_start
+from lsp_server.postprocessing.stop_at_suffix import pending_start, stop_at_suffix, suffix_start
 from lsp_server.postprocessing.strip_code_fences import (
     fence_end,
     opening_fence,
@@ -66,9 +68,16 @@ def early_stop(ctx: FilterContext) -> Callable[[str], int | None]:
         if fence is None:
             return None
         start = fence + leading_space(text[fence:], ctx)
-        body = text[start:]
-        ends = [end for cut in CUTS if (end := cut(body, ctx, final=False)) is not None]
-        return start + min(ends) if ends else None
+        body, final = text[start:], False
+        if pending_start(body, ctx) is not None:
+            return None  # the next token may complete a repeat of the rest of the line
+        for cut in CUTS:
+            end = cut(body, ctx, final=final)
+            if end is not None:
+                # Once one cut fired, the text is over: the later cuts judge it as
+                # complete, exactly as postprocess runs them after that one.
+                body, final = body[:end], True
+        return start + len(body) if final else None
 
     return check
 

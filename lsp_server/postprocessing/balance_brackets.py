@@ -5,7 +5,8 @@ Editors auto-close: the cursor sits in ``print("█")``, and a model that writes
 does not close one of its own is kept only if it closes a bracket the document leaves
 open (the suffix does not close it); otherwise the completion ends before it. In the
 same way, inside a string the suffix closes, the completion ends before its own
-closing quote.
+closing quote, unless it goes on to open a string of that kind again and ends inside
+it (``Failed to ' + name + '!`` in ``'█')``): the suffix's quote then closes that one.
 """
 
 from __future__ import annotations
@@ -16,16 +17,23 @@ from lsp_server.postprocessing.text import cut
 
 
 def unbalanced_end(text: str, ctx: FilterContext, *, final: bool) -> int | None:
-    """Where the completion first closes something it should not, or None."""
+    """Where the completion first closes something it should not, or None.
+
+    While streaming, a closed string is not judged until a bracket ends the completion
+    anyway: the model may yet re-open it (limit_to_line stops the line meanwhile).
+    """
     found = scan(text, ctx.dialect, ctx.opened.state)
-    ends: list[int] = []
-    if ctx.suffix_closes_literal and found.literal_end >= 0:
-        ends.append(found.literal_end - len(ctx.in_line_literal))
+    end = None
     for index, (closer, at, bare) in enumerate(found.unmatched):
         if not (bare and ctx.may_close(index, closer)):
-            ends.append(at)
+            end = at
             break
-    return min(ends, default=None)
+    if end is None and not final:
+        return None
+    reopened = end is None and found.state == ctx.in_line_literal
+    if ctx.suffix_closes_literal and found.literal_end >= 0 and not reopened:
+        return found.literal_end - len(ctx.in_line_literal)
+    return end
 
 
 def balance_brackets(completion: str, ctx: FilterContext) -> str | None:

@@ -34,6 +34,20 @@ def _rest_of_line_start(text: str, ctx: FilterContext) -> int | None:
     return None
 
 
+def pending_start(text: str, ctx: FilterContext) -> int | None:
+    """While streaming: where the first line may be starting to repeat the rest of the
+    line (it ends with only a part of it). No other cut is certain then: once the repeat
+    is complete, the completion ends before it and the other cuts judge less text."""
+    rest = ctx.cursor.line_suffix.strip()
+    if not rest or "\n" in text:
+        return None
+    for size in range(len(rest) - 1, 0, -1):
+        at = len(text) - size
+        if at >= 0 and text.endswith(rest[:size]) and _balanced(text[:at], ctx):
+            return at
+    return None
+
+
 def _repeats_below(line: str, before: str, ctx: FilterContext) -> bool:
     below = ctx.next_lines
     if not line.strip() or not below:

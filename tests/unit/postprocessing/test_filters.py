@@ -46,3 +46,20 @@ def test_single_line_decision_from_cursor_position() -> None:
     assert not ctx("x = foo(█)\n").multiline
     assert ctx("def f():\n    █\n").multiline
     assert ctx("class A:█\n").multiline
+
+
+def test_string_reopened_before_the_suffix_quote_is_kept() -> None:
+    context = FilterContext(split_at("throw new Error('');\n", 0, 17), "javascript")
+    assert postprocess("Failed: ' + name + '!');", context) == "Failed: ' + name + '!"
+    assert postprocess("Failed: ' + name);", context) == "Failed: "  # space is string text
+
+
+def test_early_stop_waits_while_the_rest_of_the_line_may_be_repeated() -> None:
+    check = early_stop(FilterContext(split_at("f('');\n", 0, 3), "javascript"))
+    assert check("a' + b + 'c')") is None  # "')" may become "');"
+    assert check("a' + b + 'c');") == len("a' + b + 'c")
+
+
+def test_repeated_first_line_counts_with_the_cursor_indentation() -> None:
+    context = ctx("for x in xs:\n    █\n")
+    assert postprocess("y += x\n    y += x\n    y += x\n", context) == "y += x"

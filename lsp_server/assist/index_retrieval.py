@@ -1,0 +1,92 @@
+"""The repository index as the question panel's ``Retriever``.
+
+Once the workspace is indexed, a question is answered from the whole repository: BM25
+over every chunk (FTS5, ``IndexReader.search``), with the definitions of the names the
+question mentions first. Open documents need nothing special here: the server overlays
+their unsaved text on the index. The current selection, when there is one, is always
+shown first, as with the walking retriever.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from lsp_server.assist.retrieval import Chunk, Current, relative_path
+from lsp_server.assist.sources import is_secret, read_text
+from lsp_server.indexing.reader import IndexReader
+from lsp_server.indexing.records import Chunk as IndexChunk
+
+DEFINITIONS_PER_NAME = 2  # a name defined in many files: its first few definitions
+_WORD = re.compile(r"`([A-Za-z_][\w.]*)`|([A-Za-z_]\w*)")
+
+
+def code_names(question: str) -> list[str]:
+    """Names in a question that are surely code: in backticks, snake_case or camelCase
+    (plain words such as "config" would find every definition that happens to match)."""
+    names: list[str] = []
+    for quoted, word in _WORD.findall(question):
+        name = quoted.rsplit(".", 1)[-1] if quoted else word
+        mixed = name[1:] != name[1:].lower() and name != name.upper()
+        if (quoted or "_" in name.strip("_") or mixed) and name not in names:
+            names.append(name)
+    return names
+
+
+class IndexRetriever:
+    def __init__(self, reader: IndexReader, workspace: Path,
+                 current: Current | None = None, *, secret_globs: tuple[str, ...] = ()
+                 ) -> None:
+        self.reader, self.workspace, self.current = reader, workspace.resolve(), current
+        self.secret_globs = secret_globs
+        self._lines: dict[Path, int] = {}
+
+    def retrieve(self, question: str, limit: int) -> list[Chunk]:
+        pinned = self._selection()
+        found: list[Chunk] = []
+        for hit in [*self._defining(question), *self.reader.search(question, k=limit * 2)]:
+            chunk = self._chunk(hit)
+            if chunk is None or any(_same(chunk, other) for other in found):
+                continue
+            if pinned is None or not _same(chunk, pinned):
+                found.append(chunk)
+        return ([pinned] if pinned else []) + found[: limit - (1 if pinned else 0)]
+
+    def _defining(self, question: str) -> list[IndexChunk]:
+        """The chunks that define a name the question mentions (``parse_config``)."""
+        chunks: list[IndexChunk] = []
+        for name in code_names(question):
+            for symbol in self.reader.definitions(name)[:DEFINITIONS_PER_NAME]:
+                chunks += [c for c in self.reader.chunks(symbol.path)
+                           if c.start_line <= symbol.start_line <= c.end_line][:1]
+        return chunks
+
+    def _chunk(self, hit: IndexChunk) -> Chunk | None:
+        rel = relative_path(hit.path, self.workspace)
+        if is_secret(rel, self.secret_globs):
+            return None
+        return replace(Chunk(rel, hit.start_line, hit.end_line, hit.text,
+                             self._file_lines(hit.path)), score=hit.score)
+
+    def _file_lines(self, path: Path) -> int:
+        if path not in self._lines:
+            text = read_text(path)
+            self._lines[path] = 0 if text is None else text.count("\n") + 1
+        return self._lines[path]
+
+    def _selection(self) -> Chunk | None:
+        if self.current is None or self.current.lines is None:
+            return None
+        lines = self.current.text.split("\n")
+        start, end = max(0, self.current.lines[0]), min(self.current.lines[1], len(lines) - 1)
+        if start > end:
+            return None
+        return Chunk(relative_path(self.current.path, self.workspace), start, end,
+                     "\n".join(lines[start : end + 1]), len(lines))
+
+
+def _same(chunk: Chunk, other: Chunk) -> bool:
+    """Overlapping excerpts of one file: show the first only."""
+    return (chunk.path == other.path and chunk.start_line <= other.end_line
+            and other.start_line <= chunk.end_line)
