@@ -60,6 +60,7 @@ class Typist:
         self.line, self.col, self.version = line, 0, 1
         self.latencies: list[float] = []
         self.answered = self.superseded = self.accepted = 0
+        self.verbose = False
 
     def type_char(self, char: str) -> None:
         at = types.Position(line=self.line, character=self.col)
@@ -92,11 +93,22 @@ class Typist:
         first = text if isinstance(text, str) else text.value
         if rest_of_line.strip() and first.split("\n", 1)[0].rstrip() == rest_of_line.rstrip():
             self.accepted += 1
+        if self.verbose:
+            print(f"{self.latencies[-1]:7.0f} ms  want {rest_of_line!r}  got {first[:60]!r}")
+
+
+def plain(value: Any) -> Any:
+    """pygls hands untyped results over as (nested) namedtuples: back to dicts."""
+    if hasattr(value, "_asdict"):
+        return {k: plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
 
 
 async def stats(client: LanguageClient) -> dict[str, Any]:
-    result = await client.protocol.send_request_async(protocol.STATS, {})
-    return result if isinstance(result, dict) else dict(result)
+    result: dict[str, Any] = plain(await client.protocol.send_request_async(protocol.STATS, {}))
+    return result
 
 
 async def replay(args: argparse.Namespace) -> None:
@@ -116,6 +128,7 @@ async def replay(args: argparse.Namespace) -> None:
         text_document=types.TextDocumentItem(uri=uri, language_id=language_for(path),
                                              version=1, text=document)))
     typist = Typist(client, uri, first)
+    typist.verbose = args.verbose
     await typist.request(body.split("\n", 1)[0])  # load the model, evaluate the file once
     warm = await stats(client)
     typist.latencies.clear()
@@ -157,6 +170,11 @@ def report(args: argparse.Namespace, typist: Typist, warm: dict[str, Any],
           f"{tokens['evaluated']}  re-evaluated share {share:.3f}")
     print(f"daemon overhead ms (request - engine): p50 {overhead.get('p50', 0):.1f}  "
           f"p90 {overhead.get('p90', 0):.1f}")
+    calls = final["completions"].get("model_calls", 0) - warm["completions"].get("model_calls", 0)
+    generate = final["latencyMs"].get("generate", {})
+    hits = final["cache"]["hits"] - warm["cache"]["hits"]
+    print(f"model calls {calls} (engine time p50 {generate.get('p50', 0):.0f} ms, p90 "
+          f"{generate.get('p90', 0):.0f} ms)  typing-through cache hits {hits}")
     rate = typist.accepted / typist.answered if typist.answered else 0.0
     print(f"line acceptance {typist.accepted}/{typist.answered} = {rate:.2f}")
 
@@ -169,6 +187,7 @@ def main() -> None:
     parser.add_argument("--max-chars", type=int, default=300)
     parser.add_argument("--pause-ms", type=float, default=120.0)
     parser.add_argument("--n-ctx", type=int, default=4096)
+    parser.add_argument("--verbose", action="store_true", help="print every answer")
     asyncio.run(replay(parser.parse_args()))
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from lsp_server.documents.cursor import Cursor
-from lsp_server.postprocessing.lexing import PAIRS, Dialect, Scan, dialect_for, scan
+from lsp_server.languages.lexical import Lexical
+from lsp_server.postprocessing.lexing import PAIRS, Scan, dialect_for, scan
 from lsp_server.postprocessing.syntax import Baseline, baseline
 from lsp_server.postprocessing.text import indent_width
 from lsp_server.postprocessing.window import LINES_AFTER, LINES_BEFORE, Window, cursor_window
@@ -32,7 +33,7 @@ class FilterContext:
     lines_after: int = LINES_AFTER
 
     @cached_property
-    def dialect(self) -> Dialect:
+    def dialect(self) -> Lexical:
         return dialect_for(self.language)
 
     @cached_property

@@ -1,17 +1,20 @@
-"""How the scanner reads a language (dialects.toml): its aliases, grammar and lexer.
+"""How the scanner reads a language (dialects.toml): its extensions, grammar and fragment.
 
 The main language table (``lsp_server.languages``) lists only languages the index parses;
-the scanner also covers C#, PHP, Ruby, Swift and Kotlin, which have no grammar wheel here,
-so their comment and string syntax is described in data and read by :mod:`.lexer`.
+the scanner also covers C#, PHP, Ruby, Swift and Kotlin, which have no grammar wheel here.
+A dialect's id, its aliases and its comment and string syntax (read by :mod:`.lexer`)
+come from the shared lexical table, ``lsp_server/languages/lexical.toml``.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+from lsp_server.languages.lexical import Lexical, language_id, lexical_languages
 
 
 @dataclass(frozen=True)
@@ -20,46 +23,32 @@ class Dialect:
     aliases: tuple[str, ...] = ()
     extensions: tuple[str, ...] = ()
     grammar: str = ""  # a language id of lsp_server.languages; "" when only regex rules run
-    line_comments: tuple[str, ...] = ()
-    block_comments: tuple[tuple[str, str], ...] = ()
-    strings: tuple[str, ...] = ()
-    multiline: tuple[str, ...] = ()
-    chars: bool = False
+    lexical: Lexical = field(default_factory=Lexical)  # comment and string syntax (lexical.toml)
     fragment: tuple[str, str] = ("", "")  # wraps a statement fragment for the parser
 
 
 @cache
 def dialects() -> dict[str, Dialect]:
     text = resources.files("lsp_server.safety").joinpath("dialects.toml").read_text("utf-8")
-    return {
-        name: Dialect(
+    shared = lexical_languages()
+    table: dict[str, Dialect] = {}
+    for name, row in tomllib.loads(text).items():
+        if name not in shared:
+            raise ValueError(f"dialects.toml [{name}]: no row in lsp_server/languages/lexical.toml")
+        table[name] = Dialect(
             id=name,
-            aliases=tuple(row.get("aliases", ())),
+            aliases=shared[name].aliases,
             extensions=tuple(row.get("extensions", ())),
             grammar=row.get("grammar", ""),
-            line_comments=tuple(row.get("line_comments", ())),
-            block_comments=tuple((pair[0], pair[1]) for pair in row.get("block_comments", ())),
-            strings=tuple(row.get("strings", ())),
-            multiline=tuple(row.get("multiline", ())),
-            chars=bool(row.get("chars", False)),
+            lexical=shared[name].lexical,
             fragment=(row["fragment"][0], row["fragment"][1]) if "fragment" in row else ("", ""),
         )
-        for name, row in tomllib.loads(text).items()
-    }
-
-
-@cache
-def _by_name() -> dict[str, Dialect]:
-    table: dict[str, Dialect] = {}
-    for dialect in dialects().values():
-        for name in (dialect.id, *dialect.aliases):
-            table[name.lower()] = dialect
     return table
 
 
 def dialect_for(language: str) -> Dialect | None:
     """The dialect of an LSP language id or a common alias ("py", "c++"); None if unknown."""
-    return _by_name().get(language.strip().lower())
+    return dialects().get(language_id(language) or "")
 
 
 def language_for_path(path: Path | str) -> str | None:

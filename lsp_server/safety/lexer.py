@@ -3,8 +3,10 @@
 Offsets and line breaks are preserved (every blanked character becomes a space), so a
 match in a view is at the same place in the original text. String literals keep their
 delimiters (``"    "``): rules can still tell a literal argument from a variable one.
-The lexer is a single regex per dialect, built from dialects.toml; it is a few
-microseconds per completion window and runs only when a regex rule's keyword is present.
+The lexer is a single regex per syntax, built from the shared lexical table
+(``lsp_server.languages.lexical``) with the same token patterns as the post-processing
+filters use; it is a few microseconds per completion window and runs only when a regex
+rule's keyword is present.
 """
 
 from __future__ import annotations
@@ -13,30 +15,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from lsp_server.languages.lexical import Lexical, comment_patterns, literal_patterns
 from lsp_server.safety.dialects import Dialect
 
 
-def _string_pattern(delimiter: str, multiline: bool) -> str:
-    d = re.escape(delimiter)
-    if len(delimiter) > 1:
-        return rf"{d}(?:\\[\s\S]|(?!{d})[\s\S])*?(?:{d}|\Z)"
-    if multiline:
-        return rf"{d}(?:\\[\s\S]|[^\\{d}])*(?:{d}|\Z)"
-    return rf"{d}(?:\\.|[^\\{d}\n])*{d}?"
-
-
 @cache
-def _lexer(dialect: Dialect) -> re.Pattern[str]:
-    comments = [rf"{re.escape(m)}[^\n]*" for m in dialect.line_comments]
-    comments += [rf"{re.escape(a)}[\s\S]*?(?:{re.escape(b)}|\Z)" for a, b in dialect.block_comments]
-    strings = [_string_pattern(d, d in dialect.multiline) for d in dialect.strings]
-    if dialect.chars:
-        strings.append(r"'(?:\\[^'\n]{1,10}|[^'\\\n])'")
-    parts = []
-    if comments:
-        parts.append(f"(?P<comment>{'|'.join(comments)})")
-    if strings:
-        parts.append(f"(?P<string>{'|'.join(strings)})")
+def _lexer(lexical: Lexical) -> re.Pattern[str]:
+    groups = (("comment", comment_patterns(lexical)), ("string", literal_patterns(lexical)))
+    parts = [f"(?P<{name}>{'|'.join(patterns)})" for name, patterns in groups if patterns]
     return re.compile("|".join(parts) or r"(?!)")
 
 
@@ -46,9 +32,9 @@ def _blank(text: str) -> str:
     return "\n".join(" " * len(part) for part in text.split("\n"))
 
 
-def _blank_inside(literal: str, dialect: Dialect) -> str:
+def _blank_inside(literal: str, lexical: Lexical) -> str:
     """``"abc"`` -> ``"   "``; prefixes and unterminated literals are handled by length."""
-    opener = next((d for d in dialect.strings if literal.startswith(d)), literal[:1])
+    opener = lexical.opener(literal)
     closer = opener if len(literal) >= 2 * len(opener) and literal.endswith(opener) else ""
     inner = literal[len(opener) : len(literal) - len(closer)]
     return opener + _blank(inner) + closer
@@ -62,7 +48,7 @@ class Views:
     no_comments: str
 
 
-def _leading_literal_end(text: str, dialect: Dialect) -> int:
+def _leading_literal_end(text: str, lexical: Lexical) -> int:
     """Where a comment or string that began above the window ends (0: none seen).
 
     A completion window often starts inside a block comment or a docstring; lexed from
@@ -71,7 +57,7 @@ def _leading_literal_end(text: str, dialect: Dialect) -> int:
     and an odd number of a triple-quote delimiter whose first one stands alone on its line.
     """
     end = 0
-    for opener, closer in dialect.block_comments:
+    for opener, closer in lexical.block_comments:
         close = text.find(closer)
         if (
             close >= 0
@@ -82,7 +68,7 @@ def _leading_literal_end(text: str, dialect: Dialect) -> int:
             )
         ):
             end = max(end, close + len(closer))
-    for delimiter in dialect.multiline:
+    for delimiter in lexical.multiline:
         if len(delimiter) == 3 and text.count(delimiter) % 2:
             first = text.find(delimiter)
             line_start = text.rfind("\n", 0, first) + 1
@@ -96,10 +82,11 @@ def _leading_literal_end(text: str, dialect: Dialect) -> int:
 def lex(text: str, dialect: Dialect | None) -> Views:
     if dialect is None:
         return Views(text, text)
-    last = _leading_literal_end(text, dialect)
+    lexical = dialect.lexical
+    last = _leading_literal_end(text, lexical)
     code: list[str] = [_blank(text[:last])]
     no_comments: list[str] = [code[0]]
-    for match in _lexer(dialect).finditer(text, last):
+    for match in _lexer(lexical).finditer(text, last):
         start, end = match.span()
         if start == end:
             continue
@@ -112,7 +99,7 @@ def lex(text: str, dialect: Dialect | None) -> Views:
             code.append(blank)
             no_comments.append(blank)
         else:
-            code.append(_blank_inside(piece, dialect))
+            code.append(_blank_inside(piece, lexical))
             no_comments.append(piece)
         last = end
     code.append(text[last:])

@@ -50,8 +50,8 @@ def case_languages(rule: Rule, row: dict[str, list[str]]) -> list[str]:
 
 def commented(snippet: str, language: str) -> str:
     dialect = dialect_for(language)
-    assert dialect is not None and dialect.line_comments
-    marker = dialect.line_comments[0]
+    assert dialect is not None and dialect.lexical.line_comments
+    marker = dialect.lexical.line_comments[0]
     return "\n".join(f"{marker} {line}" for line in snippet.split("\n"))
 
 

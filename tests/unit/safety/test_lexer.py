@@ -47,3 +47,10 @@ def test_php_hash_comments_and_ruby_interpolation() -> None:
     assert "system" not in php
     ruby, ruby_strings = _views('system("ls #{dir}") # system(x)\n', "ruby")
     assert ruby.count("system") == 1 and "#{dir}" in ruby_strings
+
+
+def test_quote_char_literals_and_a_string_cut_after_a_backslash() -> None:
+    code, _ = _views("c == '\\'' ? system(a) : ' '; x = \"b\\", "c")
+    assert "system(a)" in code and code.endswith('x = "  ')
+    ts, _ = _views("const s = `\n${eval(x)}\n`; eval(y)", "TS")
+    assert ts.count("eval") == 1
