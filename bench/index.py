@@ -14,7 +14,8 @@ runs the daemon's own ``WorkspaceIndex`` on it, as the server does:
   rss      this process's resident memory after all that (VmRSS, peak VmHWM); the
            parse workers are separate processes that exit after the cold run
 
-Targets (issue 4): cold >= 150k lines/s, warm <= 2 s, change <= 50 ms, RSS <= 300 MiB.
+Targets (the issue's speed item): cold >= 150k lines/s, warm <= 2 s, change <= 50 ms,
+RSS <= 300 MiB.
 """
 
 from __future__ import annotations

@@ -7,10 +7,13 @@ import sys
 from collections.abc import Sequence
 
 from lsp_server import __version__
-from lsp_server.commands import ask, complete, doctor, explain, index, models, scan, serve
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here, not at the top: the index's parse workers (a process pool) re-import
+    # the main module, and the commands pull in llama.cpp and pydantic (~0.7 s each time).
+    from lsp_server.commands import ask, complete, doctor, explain, index, models, scan, serve
+
     parser = argparse.ArgumentParser(
         prog="llama-lsp", description="Local, private AI code completion (llama.cpp + LSP)."
     )

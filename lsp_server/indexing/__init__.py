@@ -21,7 +21,9 @@ has ``done == total`` (``0, 0`` when nothing needed parsing) and the scan's futu
 completes right after it (*end*). Watcher updates and overlays report nothing.
 
 Modules, in the order data flows: ``policy`` / ``ignore`` / ``walk`` (what may be read),
-``parse`` / ``extract`` / ``chunking`` / ``tokens`` (a file's rows, in worker processes),
-``store`` / ``database`` (the one writer), ``indexer`` (scans and updates), ``watcher``,
-``service`` (the daemon's object), ``reader`` / ``resolve`` / ``records`` (the read API).
+``pool`` / ``parse`` / ``extract`` / ``docs`` / ``chunking`` / ``tokens`` (a file's rows, in
+worker processes), ``trees`` (incremental re-parsing of edited files, in-process),
+``store`` / ``loader`` / ``rows`` / ``database`` (the one writer; an edit rewrites only the
+chunks it changed), ``indexer`` (scans and updates), ``watcher``, ``service`` (the daemon's
+object), ``reader`` / ``resolve`` / ``records`` (the read API).
 """

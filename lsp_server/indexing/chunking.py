@@ -10,19 +10,24 @@ in exactly one chunk, and a chunk is small enough to rank well and to fit a prom
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING
+
+from lsp_server.indexing.tokens import name_terms
+
+if TYPE_CHECKING:
+    from lsp_server.indexing.extract import SymbolRow
 
 MAX_LINES = 80
 GROUP_LINES = 60
 
 Span = tuple[int, int]  # first and last line, 0-based, inclusive
+ChunkRow = tuple[str, str, int, int, str, str]  # kind, name, first, last line, text, terms
 
 
-@dataclass
-class _Node:
-    first: int
-    last: int
-    children: list[_Node] = field(default_factory=list)
+# A candidate and the candidates nested in it: (first, last, children). A plain tuple:
+# one is made per function and class of every file, and a class instance costs more.
+_Node = tuple[int, int, list["_Node"]]
 
 
 def _forest(spans: list[Span]) -> list[_Node]:
@@ -30,10 +35,10 @@ def _forest(spans: list[Span]) -> list[_Node]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     for first, last in sorted(set(spans), key=lambda span: (span[0], -span[1])):
-        while stack and not (first >= stack[-1].first and last <= stack[-1].last):
+        while stack and not (first >= stack[-1][0] and last <= stack[-1][1]):
             stack.pop()
-        node = _Node(first, last)
-        (stack[-1].children if stack else roots).append(node)
+        node: _Node = (first, last, [])
+        (stack[-1][2] if stack else roots).append(node)
         stack.append(node)
     return roots
 
@@ -52,12 +57,12 @@ def layout(spans: list[Span], lines: list[str]) -> list[tuple[int, int, bool]]:
 
     def region(first: int, last: int, children: list[_Node]) -> None:
         cursor = first
-        for child in children:
-            if child.last < cursor:
+        for child_first, child_last, grandchildren in children:
+            if child_last < cursor:
                 continue  # shares a line with what came before; already covered
-            group(cursor, child.first - 1)
-            candidate(max(child.first, cursor), child.last, child.children)
-            cursor = child.last + 1
+            group(cursor, child_first - 1)
+            candidate(max(child_first, cursor), child_last, grandchildren)
+            cursor = child_last + 1
         group(cursor, last)
 
     def candidate(first: int, last: int, children: list[_Node]) -> None:
@@ -71,3 +76,24 @@ def layout(spans: list[Span], lines: list[str]) -> list[tuple[int, int, bool]]:
 
     region(0, len(lines) - 1, _forest(spans))
     return out
+
+
+def chunk_rows(spans: list[Span], lines: list[str],
+               symbols: list[SymbolRow]) -> list[ChunkRow]:
+    """Chunk rows named after the outermost definition that starts inside them.
+
+    Their search terms are the camelCase parts of the names they define (finding those
+    in the whole text costs a sixth of a cold index; the query side splits its own).
+    """
+    starts = [row[5] for row in symbols]
+    rows: list[ChunkRow] = []
+    for first, last, is_candidate in layout(spans, lines):
+        kind, name = "statements", ""
+        i = bisect_left(starts, first)
+        if is_candidate and i < len(symbols) and starts[i] <= last:
+            kind, scope, name = symbols[i][1], symbols[i][2], symbols[i][0]
+            name = f"{scope}.{name}" if scope else name
+        j = bisect_right(starts, last, lo=i)
+        text = "\n".join(lines[first:last + 1])
+        rows.append((kind, name, first, last, text, name_terms(row[0] for row in symbols[i:j])))
+    return rows

@@ -19,30 +19,22 @@ Captures whose name starts with ``_`` only feed predicates.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from functools import cache
 from typing import NamedTuple
 
 import tree_sitter
 
-from lsp_server.indexing.chunking import layout
-from lsp_server.indexing.tokens import name_terms
+from lsp_server.indexing.chunking import ChunkRow, chunk_rows
+from lsp_server.indexing.docs import clean_comments, clean_docstring, signature
 from lsp_server.languages import QUERY_PURPOSES, grammar, languages, query_source
 
 # name, kind, scope, signature, doc, start_line, start_col, end_line, end_col
 # (0-based lines, columns in UTF-8 bytes, as tree-sitter counts them)
 SymbolRow = tuple[str, str, str, str, str, int, int, int, int]
 ImportRow = tuple[str, str | None, str | None, int]  # module, name, alias, line
-ChunkRow = tuple[str, str, int, int, str, str]  # kind, name, first, last line, text, terms
 
 CLASS_LIKE = frozenset({"class", "struct", "interface", "trait", "impl", "enum"})
-MAX_SIGNATURE = 400
-MAX_DOC = 1000
-_COMMENT_MARKS = re.compile(r"^\s*(?:/\*\*?|\*/|\*(?!/)|//[/!]?|#+)\s?")
-_COMMENT_END = re.compile(r"\s*\*/\s*$|\s+$")
-_COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*)")
-_STRING_QUOTES = re.compile(r"^[rRbBuUfF]*(\"\"\"|'''|\"|')|(\"\"\"|'''|\"|')$")
 
 
 class Extraction(NamedTuple):
@@ -85,21 +77,29 @@ class Extractor:
             for i in range(self.query.pattern_count)
         ]
         self.kinds: dict[int, str] = {}
+        self._above: dict[tuple[int, int], list[tree_sitter.Node]] = {}  # of one file
+        # What any comment has on the line where it ends: a line comment's marker, or the
+        # end of a block comment.
+        self.marks = (b"#",) if row.comment == "#" else (row.comment.encode(), b"*/")
 
-    def extract(self, source: bytes, text: str) -> Extraction:
-        """Everything the index keeps about one file (``text`` is ``source`` decoded)."""
-        tree = self.parser.parse(source)
+    def extract(self, source: bytes, text: str,
+                tree: tree_sitter.Tree | None = None) -> Extraction:
+        """Everything the index keeps about one file (``text`` is ``source`` decoded;
+        ``tree``, when given, is its syntax tree, e.g. re-parsed incrementally)."""
+        if tree is None:
+            tree = self.parser.parse(source)
         cursor = tree_sitter.QueryCursor(self.query)
         cursor.set_max_start_depth(self.row.max_depth)
         found: dict[tuple[int, int, str], _Definition] = {}
         imports: list[ImportRow] = []
         spans: list[tuple[int, int]] = []
         roles, kinds = self.roles, self.kinds
+        self._above.clear()
         for pattern, caps in cursor.matches(tree.root_node):
             role = roles[pattern]
             if role == 2:
                 node = caps["chunk"][0]
-                comments = self._comments_above(node)
+                comments = self._comments_above(node, source)
                 first = comments[0] if comments else node
                 spans.append((first.start_point[0], node.end_point[0]))
             elif role == 1:
@@ -116,8 +116,9 @@ class Extractor:
                         _text(caps["scope"][0]) if "scope" in caps else "",
                     )
         symbols = self._symbols(sorted(found.values(), key=lambda d: (d.start, -d.end)), source)
+        self._above.clear()  # its nodes would keep the tree alive
         lines = text.split("\n")
-        return Extraction(symbols, _dedupe_imports(imports), _chunks(spans, lines, symbols))
+        return Extraction(symbols, _dedupe_imports(imports), chunk_rows(spans, lines, symbols))
 
     def _kind(self, pattern: int, caps: dict[str, list[tree_sitter.Node]]) -> str:
         kind = next(key for key in caps if key.startswith("definition."))[len("definition."):]
@@ -143,23 +144,47 @@ class Extractor:
                 kind = "method"
             stack.append((d.start, d.end, f"{scope}.{d.name}" if scope else d.name, kind))
             start, end = d.node.start_point, d.node.end_point
-            rows.append((d.name, kind, scope, _signature(d, source), self._doc(d),
+            body = d.body.start_byte if d.body is not None else None
+            rows.append((d.name, kind, scope, signature(source, d.start, d.end, body),
+                         self._doc(d, source),
                          start[0], start[1], end[0], end[1]))
         return rows
 
-    def _doc(self, d: _Definition) -> str:
+    def _doc(self, d: _Definition, source: bytes) -> str:
         if d.doc is not None:
-            return _clean_docstring(_text(d.doc))
+            return clean_docstring(_text(d.doc))
         anchor = d.node
-        while anchor.parent is not None and anchor.parent.type in self.row.wrappers:
-            anchor = anchor.parent
-        comments = self._comments_above(anchor)
-        return _clean_comments([_text(c) for c in comments]) if comments else ""
+        if self.row.wrappers:  # (``parent`` walks down from the root: call it sparingly)
+            parent = anchor.parent
+            while parent is not None and parent.type in self.row.wrappers:
+                anchor, parent = parent, parent.parent
+        comments = self._comments_above(anchor, source)
+        return clean_comments([_text(c) for c in comments]) if comments else ""
 
-    def _comments_above(self, node: tree_sitter.Node) -> list[tree_sitter.Node]:
-        """The doc comments right above ``node`` (adjacent lines, attributes skipped)."""
+    def _comments_above(self, node: tree_sitter.Node, source: bytes) -> list[tree_sitter.Node]:
+        """The doc comments right above ``node`` (adjacent lines, attributes skipped);
+        asked twice of most nodes (as a chunk and as a definition), answered once."""
+        key = node.start_byte, node.end_byte
+        known = self._above.get(key)
+        if known is None:
+            known = self._above[key] = self._find_comments_above(node, source)
+        return known
+
+    def _find_comments_above(self, node: tree_sitter.Node,
+                             source: bytes) -> list[tree_sitter.Node]:
+        line, column = node.start_point
+        if not self.row.doc_skip:
+            # No comment marker on the line above nor before the node on its own: no
+            # comment can end there, and the sibling walk (slow) would find none.
+            end = node.start_byte
+            start = end - column
+            above = source.rfind(b"\n", 0, start - 1) + 1 if start > 0 else 0
+            for mark in self.marks:
+                if source.find(mark, above, end) >= 0:
+                    break
+            else:
+                return []
         comments: list[tree_sitter.Node] = []
-        line = node.start_point[0]
         sibling = node.prev_named_sibling
         while sibling is not None:
             if sibling.type in self.row.doc_skip:
@@ -210,53 +235,3 @@ def _dedupe_imports(rows: list[ImportRow]) -> list[ImportRow]:
         if (row[1] or row[2] or (row[0], row[3]) not in named) and row[0]:
             seen[row] = None
     return list(seen)
-
-
-def _signature(d: _Definition, source: bytes) -> str:
-    """The definition's text up to its body (or its first line when it has none)."""
-    if d.body is not None and d.body.start_byte > d.start:
-        end = d.body.start_byte
-    else:
-        newline = source.find(b"\n", d.start, d.end)
-        end = d.end if newline < 0 else newline
-    text = source[d.start:min(end, d.start + MAX_SIGNATURE)].decode("utf-8", "replace")
-    lines = text.rstrip().split("\n")
-    while len(lines) > 1 and _COMMENT_LINE.match(lines[-1]):
-        lines.pop()  # comments between the signature and the body's first statement
-    return "\n".join(lines).rstrip()
-
-
-def _clean_docstring(literal: str) -> str:
-    body = _STRING_QUOTES.sub("", literal.strip())
-    lines = body.expandtabs().split("\n")
-    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
-    margin = min(indents, default=0)
-    text = "\n".join([lines[0].strip(), *(line[margin:].rstrip() for line in lines[1:])])
-    return text.strip()[:MAX_DOC]
-
-
-def _clean_comments(comments: list[str]) -> str:
-    lines = [_COMMENT_END.sub("", _COMMENT_MARKS.sub("", line))
-             for comment in comments for line in comment.split("\n")]
-    return "\n".join(line for line in lines if line.strip(" */")).strip()[:MAX_DOC]
-
-
-def _chunks(spans: list[tuple[int, int]], lines: list[str],
-            symbols: list[SymbolRow]) -> list[ChunkRow]:
-    """Chunk rows named after the outermost definition that starts inside them.
-
-    Their search terms are the camelCase parts of the names they define (finding those
-    in the whole text costs a sixth of a cold index; the query side splits its own).
-    """
-    starts = [row[5] for row in symbols]
-    rows: list[ChunkRow] = []
-    for first, last, is_candidate in layout(spans, lines):
-        kind, name = "statements", ""
-        i = bisect_left(starts, first)
-        if is_candidate and i < len(symbols) and starts[i] <= last:
-            kind, scope, name = symbols[i][1], symbols[i][2], symbols[i][0]
-            name = f"{scope}.{name}" if scope else name
-        j = bisect_right(starts, last, lo=i)
-        text = "\n".join(lines[first:last + 1])
-        rows.append((kind, name, first, last, text, name_terms(row[0] for row in symbols[i:j])))
-    return rows

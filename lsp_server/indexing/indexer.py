@@ -21,9 +21,10 @@ from pathlib import Path
 
 from lsp_server.indexing.database import database_bytes
 from lsp_server.indexing.parse import Job
-from lsp_server.indexing.pool import POOL_MIN_FILES, parse_files
+from lsp_server.indexing.pool import POOL_MIN_FILES, parse_files, start_early
 from lsp_server.indexing.report import IndexReport, extraction_version
 from lsp_server.indexing.store import Store, StoredFile
+from lsp_server.indexing.trees import TreeCache
 from lsp_server.indexing.walk import Candidate, Walker
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class Indexer:
         self.walker = walker
         self.workers = workers or os.cpu_count() or 1
         self.progress = progress or _no_progress
+        self.trees = TreeCache()  # for files parsed here, not in the pool (edits, overlays)
 
     def run(self, overlays: Collection[str] = (), *, quiet: bool = False) -> IndexReport:
         """A full scan: index what changed since the last one, drop what disappeared."""
@@ -49,6 +51,8 @@ class Indexer:
         progress = _no_progress if quiet else self.progress
         progress(0, 0, "Finding files")
         self._check_version()
+        if self.store.is_empty():
+            start_early(self.workers)
         walked = self.walker.walk()
         stored = self.store.files()
         skipped = Counter(skip.reason.value for skip in walked.skips)
@@ -112,7 +116,7 @@ class Indexer:
                 for c in todo]
         total, done, lines = len(jobs), 0, 0
         with self.store.loading(bulk=total >= POOL_MIN_FILES) as loader:
-            for batch in parse_files(jobs, self.workers):
+            for batch in parse_files(jobs, self.workers, self.trees):
                 kept, dropped = [], []
                 for result in batch:
                     if result.skipped is None:

@@ -9,12 +9,14 @@ the first 8 KiB) and files that are not UTF-8 are skipped with their reason.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from typing import NamedTuple
 
 from lsp_server.indexing.extract import Extraction, extractor_for
 from lsp_server.indexing.policy import SkipReason
+from lsp_server.indexing.trees import TreeCache
 
 BINARY_SNIFF = 8192
 
@@ -38,11 +40,21 @@ class FileResult(NamedTuple):
 
 
 def run_jobs(jobs: list[Job]) -> list[FileResult]:
-    """The worker entry point: one batch of files (batches keep pickling overhead low)."""
-    return [run_job(job) for job in jobs]
+    """The worker entry point: one batch of files (batches keep pickling overhead low).
+
+    The cyclic garbage collector pauses during a batch: extraction makes no cycles, and
+    its many short-lived tuples would start a collection every few hundred allocations
+    (3 to 5% of a worker's time).
+    """
+    gc.disable()
+    try:
+        return [run_job(job) for job in jobs]
+    finally:
+        gc.enable()
 
 
-def run_job(job: Job) -> FileResult:
+def run_job(job: Job, trees: TreeCache | None = None) -> FileResult:
+    """One file; ``trees``: re-parse incrementally from (and keep) the previous tree."""
     try:
         with open(job.path, "rb") as handle:
             stat = os.fstat(handle.fileno())
@@ -51,11 +63,12 @@ def run_job(job: Job) -> FileResult:
             data = handle.read(job.max_bytes + 1)
     except OSError:
         return _skip(job, SkipReason.UNREADABLE)
-    return extract_source(job.path, job.language, data, stat.st_mtime_ns, job.stored_hash)
+    return extract_source(job.path, job.language, data, stat.st_mtime_ns, job.stored_hash,
+                          trees)
 
 
 def extract_source(path: str, language: str, data: bytes, mtime_ns: int,
-                   stored_hash: str = "") -> FileResult:
+                   stored_hash: str = "", trees: TreeCache | None = None) -> FileResult:
     """A file's result from its bytes (also used for the unsaved text of open documents)."""
     if b"\0" in data[:BINARY_SNIFF]:
         return _skip(Job(path, language, stored_hash, 0), SkipReason.BINARY, len(data), mtime_ns)
@@ -69,7 +82,11 @@ def extract_source(path: str, language: str, data: bytes, mtime_ns: int,
         return _skip(Job(path, language, stored_hash, 0), SkipReason.NOT_UTF8, len(data),
                      mtime_ns)
     extractor = extractor_for(language)
-    extraction = extractor.extract(data, text) if extractor else Extraction([], [], [])
+    if extractor is None:
+        extraction = Extraction([], [], [])
+    else:
+        tree = None if trees is None else trees.parse(extractor.parser, language, path, data)
+        extraction = extractor.extract(data, text, tree)
     return FileResult(path, language, None, len(data), mtime_ns, digest, lines, extraction)
 
 

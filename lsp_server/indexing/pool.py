@@ -13,24 +13,35 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
 
 from lsp_server.indexing.parse import FileResult, Job, run_job, run_jobs
+from lsp_server.indexing.trees import TreeCache
 
 POOL_MIN_FILES = 48  # below this many files to parse, parse in-process
 BATCH_BYTES = 384 * 1024  # a worker's batch: large enough to amortize pickling
 IN_PROCESS_BATCH = 64  # files per yielded batch when parsing in-process
 IN_FLIGHT_PER_WORKER = 3
+# forkserver: workers start from a clean process, not a fork of a threaded daemon.
+START_METHOD = "forkserver" if os.name == "posix" else "spawn"
 
 
-def parse_files(jobs: Sequence[tuple[Job, int]], workers: int) -> Iterator[list[FileResult]]:
-    """Results for ``(job, size in bytes)`` pairs, a batch at a time, in no set order."""
+def start_early(workers: int) -> None:
+    """Start the fork server now (a cold build is coming), so that it boots (a fresh
+    interpreter importing the main module) while the files are being found."""
+    if workers >= 2 and START_METHOD == "forkserver":
+        forkserver.ensure_running()
+
+
+def parse_files(jobs: Sequence[tuple[Job, int]], workers: int,
+                trees: TreeCache | None = None) -> Iterator[list[FileResult]]:
+    """Results for ``(job, size in bytes)`` pairs, a batch at a time, in no set order
+    (``trees``: the in-process parses' tree cache)."""
     if len(jobs) < POOL_MIN_FILES or workers < 2:
         for start in range(0, len(jobs), IN_PROCESS_BATCH):
-            yield [run_job(job) for job, _size in jobs[start:start + IN_PROCESS_BATCH]]
+            yield [run_job(job, trees) for job, _size in jobs[start:start + IN_PROCESS_BATCH]]
         return
-    # forkserver: workers start from a clean process, not a fork of a threaded daemon.
-    context = get_context("forkserver" if os.name == "posix" else "spawn")
+    context = get_context(START_METHOD)
     batches = make_batches(jobs, workers)
     batches.reverse()  # popped from the end: largest first
     with ProcessPoolExecutor(workers, mp_context=context) as pool:

@@ -154,14 +154,14 @@ class WorkspaceIndex:
         self._submit(apply)
 
     def _write_overlay(self, path: str, text: str) -> None:
-        assert self._store is not None
+        assert self._store is not None and self._indexer is not None
         outcome = self.walker.classify(Path(path))
         language = extension_languages().get(os.path.splitext(path)[1].lower())
         data = text.encode("utf-8")
         if ((isinstance(outcome, Skip) and outcome.reason is not SkipReason.UNREADABLE)
                 or language is None or len(data) > self.policy.max_file_bytes):
             return
-        result = extract_source(path, language, data, -1)
+        result = extract_source(path, language, data, -1, trees=self._indexer.trees)
         if result.skipped is not None:
             return
         self._overlays.add(path)

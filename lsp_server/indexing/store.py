@@ -11,18 +11,17 @@ power loss, never on a crash of this process, and the database is only a cache.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import NamedTuple
 
 from lsp_server.indexing.database import create_indexes, drop_indexes, open_database
+from lsp_server.indexing.loader import Loader
 from lsp_server.indexing.parse import FileResult
+from lsp_server.indexing.rows import match_chunks, module_keys
 
-MODULE_FILE_STEMS = frozenset({"__init__", "index", "mod"})
 COMMIT_BYTES = 8 << 20  # of source, per transaction of a bulk load
-COMMIT_SECONDS = 0.5  # at most between commits of a bulk load
 
 
 class StoredFile(NamedTuple):
@@ -90,15 +89,17 @@ class Store:
     def loading(self, bulk: bool) -> Iterator[Loader]:
         """A ``Loader`` for many batches; ``bulk``: few large commits and no fsyncs.
 
-        A bulk load into an empty index also drops the secondary indexes and builds them
-        once at the end (a killed load leaves them to ``open_database``).
+        A bulk load into an empty index also drops the secondary indexes it would fill in
+        random order (``database.DEFERRED``) and builds them once at the end (a killed
+        load leaves them to ``open_database``).
         """
-        cold = bulk and self.is_empty()
+        fresh = self.is_empty()
+        cold = bulk and fresh
         if bulk:
             self.conn.execute("PRAGMA synchronous = OFF")
         if cold:
             drop_indexes(self.conn)
-        loader = Loader(self, COMMIT_BYTES if bulk else 0)
+        loader = Loader(self, COMMIT_BYTES if bulk else 0, fresh=fresh)
         try:
             yield loader
             loader.commit()
@@ -111,32 +112,56 @@ class Store:
                     create_indexes(self.conn)
                 self.conn.execute("PRAGMA synchronous = NORMAL")
 
-    def write(self, results: Iterable[tuple[FileResult, str]], *, overlay: bool = False) -> None:
-        """Replace the rows of each (result, path relative to its root); call in a transaction."""
-        symbols, imports, chunks, texts = [], [], [], []
-        stored = []
+    def write(self, results: Iterable[tuple[FileResult, str]], *, overlay: bool = False,
+              fresh: bool = False) -> None:
+        """Replace the rows of each (result, path relative to its root); call in a transaction.
+
+        A file already indexed keeps its id and its unchanged chunks (``rows.match_chunks``);
+        ``fresh`` says none is (a load into an empty index), which saves the lookups.
+        """
+        symbols, imports, chunks, texts, stats = [], [], [], [], []
+        moved, removed = [], []
         for result, rel in results:
             extraction = result.extraction
             if extraction is None:  # read again, same content: only the stat moved
-                stored.append((result.size, result.mtime_ns, result.path))
+                stats.append((result.size, result.mtime_ns, result.path))
                 continue
-            self.delete([result.path])
-            module, module_key, dir_key = module_keys(rel)
-            file_id = self.conn.execute(
-                "INSERT INTO files(path, language, size, mtime_ns, hash, lines, module,"
-                " module_key, dir_key, overlay) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (result.path, result.language, result.size, result.mtime_ns, result.hash,
-                 result.lines, module, module_key, dir_key, int(overlay)),
-            ).lastrowid
-            symbols += [(file_id, *row) for row in extraction.symbols]
-            imports += [(file_id, *row) for row in extraction.imports]
-            for kind, name, first, last, text, terms in extraction.chunks:
-                chunk_id = self._next_chunk
+            row = (result.language, result.size, result.mtime_ns, result.hash, result.lines,
+                   *module_keys(rel), int(overlay))
+            known = None if fresh else self.conn.execute(
+                "SELECT id FROM files WHERE path = ?", (result.path,)).fetchone()
+            added = extraction.chunks
+            if known is None:
+                file_id = self.conn.execute(
+                    "INSERT INTO files(language, size, mtime_ns, hash, lines, module, module_key,"
+                    " dir_key, overlay, path) VALUES (?,?,?,?,?,?,?,?,?,?)", (*row, result.path),
+                ).lastrowid
+            else:
+                file_id = known[0]
+                self.conn.execute(
+                    "UPDATE files SET language = ?, size = ?, mtime_ns = ?, hash = ?, lines = ?,"
+                    " module = ?, module_key = ?, dir_key = ?, overlay = ? WHERE id = ?",
+                    (*row, file_id))
+                for table in ("symbols", "imports"):
+                    self.conn.execute(f"DELETE FROM {table} WHERE file_id = ?", (file_id,))
+                stored = self.conn.execute(
+                    "SELECT c.id, c.kind, c.name, c.start_line, c.end_line, t.text, t.terms"
+                    " FROM chunks c JOIN chunks_fts t ON t.rowid = c.id WHERE c.file_id = ?",
+                    (file_id,))
+                changed, added, gone = match_chunks(stored, extraction.chunks)
+                moved += [(*chunk[:4], chunk_id) for chunk_id, chunk in changed]
+                removed += gone
+            symbols += [(file_id, *symbol) for symbol in extraction.symbols]
+            imports += [(file_id, *item) for item in extraction.imports]
+            for kind, name, first, last, text, terms in added:
+                chunks.append((self._next_chunk, file_id, kind, name, first, last))
+                texts.append((self._next_chunk, text, terms))
                 self._next_chunk += 1
-                chunks.append((chunk_id, file_id, kind, name, first, last))
-                texts.append((chunk_id, text, terms))
+        self._delete_chunks(removed)
         execute = self.conn.executemany
-        execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", stored)
+        execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", stats)
+        execute("UPDATE chunks SET kind = ?, name = ?, start_line = ?, end_line = ?"
+                " WHERE id = ?", moved)
         execute("INSERT INTO symbols(file_id, name, kind, scope, signature, doc, start_line,"
                 " start_col, end_line, end_col) VALUES (?,?,?,?,?,?,?,?,?,?)", symbols)
         execute("INSERT INTO imports(file_id, module, name, alias, line) VALUES (?,?,?,?,?)",
@@ -176,58 +201,14 @@ class Store:
                 self.conn.execute(f"DELETE FROM {table} WHERE file_id IN ({marks})", part)
             self.conn.execute(f"DELETE FROM files WHERE id IN ({marks})", part)
 
+    def _delete_chunks(self, ids: list[int]) -> None:
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            self.conn.execute(f"DELETE FROM chunks_fts WHERE rowid IN ({marks})", part)
+            self.conn.execute(f"DELETE FROM chunks WHERE id IN ({marks})", part)
+
     def checkpoint(self) -> None:
         # A reader may hold an old snapshot; then the next checkpoint catches up.
         with suppress(sqlite3.OperationalError):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-class Loader:
-    """Writes batches in one open transaction, committed every ``commit_bytes`` of source
-    or ``COMMIT_SECONDS`` (so readers and a killed run see steady progress); fewer commits
-    mean fewer FTS5 segments to merge and fewer pages written twice."""
-
-    def __init__(self, store: Store, commit_bytes: int) -> None:
-        self.store = store
-        self.commit_bytes = commit_bytes
-        self._open = False
-        self._bytes = 0
-        self._since = 0.0
-
-    def add(self, results: list[tuple[FileResult, str]], gone: Sequence[str] = ()) -> None:
-        """Write ``(result, path relative to its root)`` pairs and drop ``gone`` paths."""
-        if not self._open:
-            self.store.conn.execute("BEGIN IMMEDIATE")
-            self._open, self._bytes, self._since = True, 0, time.monotonic()
-        self.store.delete(gone)
-        self.store.write(results)
-        self._bytes += sum(result.size for result, _rel in results)
-        if (self._bytes >= self.commit_bytes
-                or time.monotonic() - self._since >= COMMIT_SECONDS):
-            self.commit()
-
-    def commit(self) -> None:
-        if self._open:
-            self._open = False
-            self.store.conn.execute("COMMIT")
-
-    def rollback(self) -> None:
-        if self._open:
-            self._open = False
-            with suppress(sqlite3.Error):
-                self.store.conn.execute("ROLLBACK")
-
-
-def module_keys(rel: str) -> tuple[str, str, str]:
-    """(dotted module, its parts reversed for suffix lookups, parent dirs reversed).
-
-    ``pkg/sub/__init__.py`` -> ``("pkg.sub", "sub.pkg.", "sub/pkg/")``; a lookup of the
-    module ``sub`` or ``pkg.sub`` is then a prefix range on an index.
-    """
-    path = PurePosixPath(rel)
-    parts = [*path.parent.parts, path.name.split(".")[0]]
-    if len(parts) > 1 and parts[-1] in MODULE_FILE_STEMS:
-        parts.pop()
-    dirs = path.parent.parts
-    return (".".join(parts), "".join(f"{p}." for p in reversed(parts)),
-            "".join(f"{d}/" for d in reversed(dirs)))

@@ -34,7 +34,8 @@ def name_terms(names: Iterable[str]) -> str:
     """The parts of the camelCase ``names``, lowercased, space-separated, each once."""
     parts: dict[str, None] = {}
     for name in names:
-        if _CASE_CHANGE.search(name):
+        # (``islower``/``isupper``: snake_case and CONSTANTS, most names, skip the regex)
+        if not (name.islower() or name.isupper()) and _CASE_CHANGE.search(name):
             for part in _PARTS.findall(name):
                 parts[part.lower()] = None
     return " ".join(parts)

@@ -12,7 +12,7 @@ import pytest
 
 from lsp_server.indexing.database import SCHEMA_VERSION
 from lsp_server.indexing.policy import Policy
-from lsp_server.indexing.store import module_keys
+from lsp_server.indexing.rows import module_keys
 from tests.unit.indexing.conftest import Indexed, write_tree
 
 IndexRepo = Callable[..., Indexed]
