@@ -1,6 +1,6 @@
 """The daemon's state behind the LSP handlers: settings, the model, the pipeline.
 
-Handlers in server.py translate LSP to these calls and back; every decision (which
+Handlers in server/ translate LSP to these calls and back; every decision (which
 settings win, when a model reloads, what the user is told) is made here, testable
 without an LSP connection.
 """

@@ -22,8 +22,8 @@ from lsp_server.assist.index_retrieval import IndexRetriever
 from lsp_server.assist.retrieval import Current, relative_path
 from lsp_server.errors import LlamaLspError
 from lsp_server.generation.loader import LoadedModel
-from lsp_server.progress import TextProgress
-from lsp_server.server import LlamaLanguageServer, document, server
+from lsp_server.server.app import LlamaLanguageServer, document, server
+from lsp_server.server.progress import TextProgress
 
 REQUEST_FAILED = -32803  # LSP ErrorCodes.RequestFailed
 

@@ -23,9 +23,9 @@ from pygls.workspace import TextDocument
 from lsp_server import __version__, protocol
 from lsp_server.documents.cursor import Cursor, split_at, split_at_utf16
 from lsp_server.errors import PositionError
-from lsp_server.jsonrpc import AnsweringProtocol
 from lsp_server.pipeline import Completion
-from lsp_server.progress import ScanProgress
+from lsp_server.server.jsonrpc import AnsweringProtocol
+from lsp_server.server.progress import ScanProgress
 from lsp_server.session import Session
 
 log = logging.getLogger(__name__)
@@ -210,5 +210,3 @@ def did_dismiss(ls: LlamaLanguageServer, params: Any) -> None:
 def shutdown(ls: LlamaLanguageServer, params: Any) -> None:
     ls.session.close()
 
-
-from lsp_server import server_commands  # noqa: E402, F401  (registers the commands)
