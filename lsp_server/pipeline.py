@@ -95,6 +95,18 @@ def complete(
                                       "generate": round(generate_ms, 3)}, settings)
 
 
+def mid_word(cursor: Cursor) -> bool:
+    """Typing inside an identifier (``pri|nt``): whatever the model writes would be glued to
+    the text on the right, so automatic requests skip the model there (editors still ask
+    explicitly, and those are answered)."""
+    left, right = cursor.line_prefix[-1:], cursor.line_suffix[:1]
+    return bool(left and right) and _word(left) and _word(right)
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 class InlinePipeline:
     """The language server's inline completions: latest request per document wins."""
 
@@ -114,14 +126,19 @@ class InlinePipeline:
         self.speculation: dict[str, threading.Event] = {}  # uri -> cancel, one at a time
         self._background: set[asyncio.Task[None]] = set()
 
-    async def complete(self, uri: str, cursor: Cursor, language: str) -> Completion | None:
-        """The completion at ``cursor``, or None when superseded, cancelled or late."""
+    async def complete(self, uri: str, cursor: Cursor, language: str, *,
+                       automatic: bool = True) -> Completion | None:
+        """The completion at ``cursor``, or None when superseded, cancelled, late, or not
+        worth asking for (``automatic`` requests in the middle of a word)."""
         settings = self.settings()
         self.speculation.pop(uri, threading.Event()).set()  # the user moved on: stop it
         ticket = self.tickets.open(uri, settings.request_timeout_ms / 1000)
         start = time.perf_counter()
         self.stats.count("requested")
         try:
+            if automatic and mid_word(cursor):
+                self.stats.count("skipped")
+                return None
             if settings.debounce_ms:
                 await asyncio.sleep(settings.debounce_ms / 1000)
                 ticket.check()

@@ -13,7 +13,8 @@ Requests (client -> server)
     share), ``cache: {hits, misses, hitRate}``,
     ``tokens: {prompt, reused, evaluated, generated}`` (sums since start),
     ``completions: {requested, answered, empty, superseded, cancelled, model_calls,
-    blocked, warned, speculated, ...}``,
+    blocked, warned, speculated, skipped, ...}`` (``skipped``: automatic requests inside a
+    word, answered empty without the model),
     ``accepted``, ``dismissed``, ``pending`` (requests in flight right now), ``model``
     (path, family) or null, ``error`` (the last model error shown) or null, ``index``
     (``{files, symbols, imports, chunks}`` once the workspace index is ready) or null.

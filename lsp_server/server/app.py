@@ -159,8 +159,10 @@ async def inline_completion(
     ls: LlamaLanguageServer, params: types.InlineCompletionParams
 ) -> types.InlineCompletionList | None:
     doc = document(ls, params.text_document.uri)
+    automatic = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
     completion = await ls.session.pipeline.complete(
-        doc.uri, cursor_at(ls, doc, params.position), doc.language_id or "plaintext")
+        doc.uri, cursor_at(ls, doc, params.position), doc.language_id or "plaintext",
+        automatic=automatic)
     if completion is None or not completion.text:
         return types.InlineCompletionList(items=[])
     return types.InlineCompletionList(items=[inline_item(completion, params.position)])
@@ -177,8 +179,11 @@ async def completion(
 ) -> types.CompletionList:
     """Fallback for clients without inline completion: one item with the suggestion."""
     doc = document(ls, params.text_document.uri)
+    invoked = params.context is not None and (
+        params.context.trigger_kind == types.CompletionTriggerKind.Invoked)
     result = await ls.session.pipeline.complete(
-        doc.uri, cursor_at(ls, doc, params.position), doc.language_id or "plaintext")
+        doc.uri, cursor_at(ls, doc, params.position), doc.language_id or "plaintext",
+        automatic=not invoked)
     if result is None or not result.text:
         return types.CompletionList(is_incomplete=True, items=[])
     first_line = result.text.strip().split("\n", 1)[0]

@@ -190,3 +190,22 @@ async def test_speculative_completion_serves_the_next_suggestion_after_accepting
         assert second is not None and set(second.items[0].insert_text) == {"a"}
         snapshot = await stats(client)
         assert counts(snapshot)["model_calls"] == calls and snapshot["cache"]["hits"] == 1
+
+
+async def test_automatic_requests_inside_a_word_skip_the_model(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    options = {"model": str(tiny_model("codellama", emit="a")), "maxTokens": 2,
+               "speculative": False}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "m.py", "value = total\n")
+        inside = await client.text_document_inline_completion_async(inline_params(uri, 0, 10))
+        assert inside is not None and not inside.items  # "value = to|tal"
+        snapshot = await stats(client)
+        assert counts(snapshot)["skipped"] == 1 and counts(snapshot).get("model_calls", 0) == 0
+        asked = inline_params(uri, 0, 10)
+        asked.context.trigger_kind = types.InlineCompletionTriggerKind.Invoked
+        invoked = await client.text_document_inline_completion_async(asked)
+        assert invoked is not None and invoked.items  # the user asked: answered
+        after = await client.text_document_inline_completion_async(inline_params(uri, 0, 13))
+        assert after is not None and after.items  # end of the word: answered
