@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from lsp_server.config import (
+from lsp_server.config import Settings, add_setting_flags, cli_overrides, load_settings
+from lsp_server.config_docs import (
     README_END,
     README_START,
-    Settings,
-    add_setting_flags,
-    cli_overrides,
-    load_settings,
     main,
     settings_table_markdown,
     sync_readme_table,
