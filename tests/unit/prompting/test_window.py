@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from lsp_server.generation.llama_cpp import LlamaCppBackend
 from lsp_server.prompting.fim import tokenize_continuation
 from lsp_server.prompting.window import (
     ALIGN_LINES,
+    _fit_lines,
     fit_prefix,
     fit_prefix_anchored,
     fit_suffix,
@@ -75,3 +77,36 @@ def test_anchor_keeps_the_window_start_while_typing(backend: LlamaCppBackend) ->
     lines[-2] += " + x" * 200  # far past the reserve: the start has to move
     window, moved = fit_prefix_anchored(backend, "\n".join(lines), budget, start)
     assert moved > start and len(backend.tokenize(window)) <= budget
+
+
+def test_estimated_fit_equals_a_plain_bisection(backend: LlamaCppBackend) -> None:
+    """The per-line estimate only chooses where to start looking: the answer is the same
+    as bisecting with exact counts, for lines of any length and any budget."""
+    rng = random.Random(3)
+    for _ in range(30):
+        lines = [" ".join(f"w{rng.randrange(999)}" for _ in range(rng.randrange(0, 12)))
+                 for _ in range(rng.randrange(1, 80))]
+        budget, tail = rng.randrange(1, 400), rng.random() < 0.5
+
+        def fits(n: int, lines: list[str] = lines, tail: bool = tail,
+                 budget: int = budget) -> bool:
+            text = "\n".join([*reversed(lines[:n]), "cur"] if tail else ["cur", *lines[:n]])
+            return len(backend.tokenize(text)) <= budget
+
+        expected = max((n for n in range(len(lines) + 1) if fits(n)), default=0)
+        assert len(_fit_lines(backend, lines, budget, "cur", tail=tail)) == expected
+
+
+def test_a_huge_document_is_cut_near_the_cursor_without_reading_it_all(
+    backend: LlamaCppBackend,
+) -> None:
+    prefix = "".join(f"value_{i} = {i}\n" for i in range(100_000)) + "x = "
+    window, start = fit_prefix_anchored(backend, prefix, 300, None)
+    assert prefix.endswith(window) and len(backend.tokenize(window)) <= 300
+    assert prefix.split("\n")[start] == window.split("\n", 1)[0]  # start is a document line
+    again, kept = fit_prefix_anchored(backend, prefix + "1", 300, start)
+    assert kept == start and again == window + "1"  # the next keystroke keeps the start
+    suffix = "\n" + "".join(f"after_{i} = {i}\n" for i in range(100_000))
+    fitted = fit_suffix(backend, suffix, 300, cursor_line=100_000)
+    assert suffix.startswith(fitted) and len(backend.tokenize(fitted)) <= 300
+    assert fitted.count("\n") > 10  # nearest lines kept, not an empty window
