@@ -19,6 +19,7 @@ from lsp_server.indexing.reader import IndexReader
 from lsp_server.indexing.records import Chunk as IndexChunk
 
 DEFINITIONS_PER_NAME = 2  # a name defined in many files: its first few definitions
+JOIN_MAX_LINES = 60  # neighbouring excerpts of one file are shown as one up to this size
 _WORD = re.compile(r"`([A-Za-z_][\w.]*)`|([A-Za-z_]\w*)")
 
 
@@ -41,6 +42,7 @@ class IndexRetriever:
         self.reader, self.workspace, self.current = reader, workspace.resolve(), current
         self.secret_globs = secret_globs
         self._lines: dict[Path, int] = {}
+        self._orders: dict[Path, dict[int, int]] = {}
 
     def retrieve(self, question: str, limit: int) -> list[Chunk]:
         pinned = self._selection()
@@ -50,8 +52,34 @@ class IndexRetriever:
             if chunk is None or any(_same(chunk, other) for other in found):
                 continue
             if pinned is None or not _same(chunk, pinned):
-                found.append(chunk)
+                self._add(found, chunk, hit.path)
         return ([pinned] if pinned else []) + found[: limit - (1 if pinned else 0)]
+
+    def _add(self, found: list[Chunk], chunk: Chunk, path: Path) -> None:
+        """Append ``chunk``, or join it to a better-ranked excerpt it directly follows or
+        precedes in its file (an import and the code under it read as one excerpt)."""
+        order = self._order(path)
+        for i, other in enumerate(found):
+            if other.path != chunk.path:
+                continue
+            first, second = sorted((other, chunk), key=lambda c: c.start_line)
+            neighbours = order.get(first.end_line, -2) + 1 == order.get(second.start_line)
+            if neighbours and second.end_line - first.start_line < JOIN_MAX_LINES:
+                gap = "\n" * (second.start_line - first.end_line)  # blank lines between
+                found[i] = replace(other, start_line=first.start_line,
+                                   end_line=second.end_line,
+                                   text=first.text + gap + second.text)
+                return
+        found.append(chunk)
+
+    def _order(self, path: Path) -> dict[int, int]:
+        """The file's chunks in order: their end and start lines -> their position (only
+        whole chunks are joined, and consecutive ones have only blank lines between)."""
+        if path not in self._orders:
+            chunks = self.reader.chunks(path)
+            self._orders[path] = {**{c.end_line: i for i, c in enumerate(chunks)},
+                                  **{c.start_line: i for i, c in enumerate(chunks)}}
+        return self._orders[path]
 
     def _defining(self, question: str) -> list[IndexChunk]:
         """The chunks that define a name the question mentions (``parse_config``)."""

@@ -86,8 +86,9 @@ def test_ask_streams_the_answer_then_the_code_it_came_from(
     answer, _, sources = done.stdout.partition("\n\n")
     heading, *labels = sources.strip().split("\n")
     assert answer == "aaa" and heading.startswith("Code shown to the model")
-    # from the index: the definition first, then the import and the call, no .env
-    assert labels == ["config.py:4-9", "main.py:1", "main.py:4-5"]
+    # from the index: the definition first, then the import and the call (neighbouring
+    # excerpts of one file joined), no .env
+    assert labels == ["config.py:4-9", "main.py:1-5"]
 
 
 def test_ask_json_in_the_current_directory_with_a_selection(
