@@ -19,12 +19,13 @@ from lsp_server.config import Settings
 from lsp_server.indexing.reader import IndexReader
 from lsp_server.indexing.report import IndexReport
 from lsp_server.indexing.service import WorkspaceIndex
+from lsp_server.indexing.watcher import Debouncer
 
 log = logging.getLogger(__name__)
 
 # The settings that need a new index when they change.
 INDEX_KEYS = ("index_enabled", "cache_dir", "index_max_file_bytes", "index_exclude",
-              "index_secret_globs", "index_workers", "index_debounce_ms")
+              "index_secret_globs", "index_workers", "index_debounce_ms", "index_overlay_ms")
 
 
 class ScanReporter(Protocol):
@@ -41,13 +42,12 @@ class IndexKeeper:
         self.index: WorkspaceIndex | None = None
         self.scan: Future[IndexReport] | None = None
         self._key: tuple[object, ...] | None = None
-        self._overlay_ms = 500
-        self._timers: dict[Path, threading.Timer] = {}
-        self._lock = threading.Lock()
+        self._edits: Debouncer | None = None  # paths whose unsaved text is pending
+        self._texts: dict[str, str] = {}  # their latest text
+        self._lock = threading.Lock()  # keeps overlay and clear jobs in editor order
 
     def start(self, roots: Sequence[Path], settings: Settings) -> None:
         """Index ``roots`` (or keep the running index when nothing it depends on changed)."""
-        self._overlay_ms = settings.index_overlay_ms
         key = (tuple(sorted(str(r) for r in roots)),
                *(repr(getattr(settings, name)) for name in INDEX_KEYS))
         if key == self._key:
@@ -60,6 +60,7 @@ class IndexKeeper:
             reporter = self._progress()
             self.index = WorkspaceIndex.for_settings(list(roots), settings, progress=reporter)
             self.scan = self.index.start()
+            self._edits = Debouncer(self._flush_edits, settings.index_overlay_ms / 1000)
             self.scan.add_done_callback(_log_scan)
             if reporter is not None:
                 self.scan.add_done_callback(lambda scan: reporter.finish(_summary(scan)))
@@ -76,36 +77,36 @@ class IndexKeeper:
         return self.index.reader
 
     def edited(self, path: Path, text: str) -> None:
-        """Unsaved text of an open document: indexed once typing pauses."""
-        if self.index is None:
+        """Unsaved text of an open document: indexed once typing pauses (the watcher's
+        debouncer, so a keystroke costs a dict write, not a timer thread)."""
+        if self._edits is None:
             return
-        index = self.index
-        timer = threading.Timer(self._overlay_ms / 1000, index.overlay, (path, text))
-        timer.daemon = True
         with self._lock:
-            old = self._timers.pop(path, None)
-            self._timers[path] = timer
-        if old is not None:
-            old.cancel()
-        timer.start()
+            self._texts[str(path)] = text
+        self._edits.add(files=[str(path)])
+
+    def _flush_edits(self, paths: set[str], dirs: set[str], rescan: bool, first: float) -> None:
+        with self._lock:
+            for path in paths:
+                text = self._texts.pop(path, None)
+                if text is not None and self.index is not None:
+                    self.index.overlay(path, text)
 
     def saved_or_closed(self, path: Path) -> None:
         """The disk is the truth again (the watcher sees a save)."""
         with self._lock:
-            timer = self._timers.pop(path, None)
-        if timer is not None:
-            timer.cancel()
-        if self.index is not None:
-            self.index.clear_overlay(path)
+            self._texts.pop(str(path), None)
+            if self.index is not None:
+                self.index.clear_overlay(path)
 
     def close(self) -> None:
+        if self._edits is not None:
+            self._edits.close()
         with self._lock:
-            timers, self._timers = list(self._timers.values()), {}
-        for timer in timers:
-            timer.cancel()
+            self._texts.clear()
         if self.index is not None:
             self.index.close()
-        self.index = self.scan = None
+        self.index = self.scan = self._edits = None
         self._key = None
 
 
