@@ -13,8 +13,14 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from lsp_server.assist.retrieval import Chunk, Current, relative_path
-from lsp_server.assist.sources import is_secret, read_text
+from lsp_server.assist.retrieval import (
+    Chunk,
+    Current,
+    overlaps,
+    relative_path,
+    selection_chunk,
+)
+from lsp_server.assist.sources import is_secret
 from lsp_server.indexing.reader import IndexReader
 from lsp_server.indexing.records import Chunk as IndexChunk
 
@@ -41,17 +47,16 @@ class IndexRetriever:
                  ) -> None:
         self.reader, self.workspace, self.current = reader, workspace.resolve(), current
         self.secret_globs = secret_globs
-        self._lines: dict[Path, int] = {}
         self._orders: dict[Path, dict[int, int]] = {}
 
     def retrieve(self, question: str, limit: int) -> list[Chunk]:
-        pinned = self._selection()
+        pinned = selection_chunk(self.current, self.workspace)
         found: list[Chunk] = []
         for hit in [*self._defining(question), *self.reader.search(question, k=limit * 2)]:
             chunk = self._chunk(hit)
-            if chunk is None or any(_same(chunk, other) for other in found):
+            if chunk is None or any(overlaps(chunk, other) for other in found):
                 continue
-            if pinned is None or not _same(chunk, pinned):
+            if not overlaps(chunk, pinned):
                 self._add(found, chunk, hit.path)
         return ([pinned] if pinned else []) + found[: limit - (1 if pinned else 0)]
 
@@ -95,26 +100,4 @@ class IndexRetriever:
         if is_secret(rel, self.secret_globs):
             return None
         return replace(Chunk(rel, hit.start_line, hit.end_line, hit.text,
-                             self._file_lines(hit.path)), score=hit.score)
-
-    def _file_lines(self, path: Path) -> int:
-        if path not in self._lines:
-            text = read_text(path)
-            self._lines[path] = 0 if text is None else text.count("\n") + 1
-        return self._lines[path]
-
-    def _selection(self) -> Chunk | None:
-        if self.current is None or self.current.lines is None:
-            return None
-        lines = self.current.text.split("\n")
-        start, end = max(0, self.current.lines[0]), min(self.current.lines[1], len(lines) - 1)
-        if start > end:
-            return None
-        return Chunk(relative_path(self.current.path, self.workspace), start, end,
-                     "\n".join(lines[start : end + 1]), len(lines))
-
-
-def _same(chunk: Chunk, other: Chunk) -> bool:
-    """Overlapping excerpts of one file: show the first only."""
-    return (chunk.path == other.path and chunk.start_line <= other.end_line
-            and other.start_line <= chunk.end_line)
+                             self.reader.file_lines(hit.path)), score=hit.score)

@@ -68,7 +68,7 @@ class WorkspaceRetriever:
         return relative_path(path, self.workspace)
 
     def retrieve(self, question: str, limit: int) -> list[Chunk]:
-        pinned = self._selection()
+        pinned = selection_chunk(self.current, self.workspace)
         query = query_terms(question)
         names = identifiers(question)
         current = self.relative(self.current.path) if self.current else None
@@ -89,19 +89,8 @@ class WorkspaceRetriever:
         order = sorted((i for i, score in enumerate(scores) if score > 0),
                        key=lambda i: -scores[i])
         ranked = [replace(found[i], score=scores[i]) for i in order
-                  if not _overlaps(found[i], pinned)]
+                  if not overlaps(found[i], pinned)]
         return ([pinned] if pinned else []) + ranked[: limit - (1 if pinned else 0)]
-
-    def _selection(self) -> Chunk | None:
-        if self.current is None or self.current.lines is None:
-            return None
-        lines = self.current.text.split("\n")
-        start, end = self.current.lines
-        start, end = max(0, start), min(end, len(lines) - 1)
-        if start > end:
-            return None
-        return Chunk(self.relative(self.current.path), start, end,
-                     "\n".join(lines[start : end + 1]), len(lines))
 
     def _sources(self, query: list[str]) -> Iterator[tuple[str, str]]:
         """(relative path, text) of open documents, then of nearby files that mention a
@@ -139,6 +128,19 @@ def relative_path(path: Path | str, workspace: Path) -> str:
         return resolved.as_posix()
 
 
-def _overlaps(chunk: Chunk, other: Chunk | None) -> bool:
+def selection_chunk(current: Current | None, workspace: Path) -> Chunk | None:
+    """The user's selection as an excerpt (always shown first), or None."""
+    if current is None or current.lines is None:
+        return None
+    lines = current.text.split("\n")
+    start, end = max(0, current.lines[0]), min(current.lines[1], len(lines) - 1)
+    if start > end:
+        return None
+    return Chunk(relative_path(current.path, workspace), start, end,
+                 "\n".join(lines[start : end + 1]), len(lines))
+
+
+def overlaps(chunk: Chunk, other: Chunk | None) -> bool:
+    """Excerpts of one file that share lines: only the first is shown."""
     return (other is not None and chunk.path == other.path
             and chunk.start_line <= other.end_line and other.start_line <= chunk.end_line)

@@ -157,6 +157,11 @@ class IndexReader:
             " WHERE f.path = ? ORDER BY c.start_line", (str(path),))
         return [Chunk(Path(r[0]), r[1], r[2], r[3], r[4], r[5], 0.0) for r in rows]
 
+    def file_lines(self, path: Path | str) -> int:
+        """How many lines the indexed file has (0 when it is not indexed)."""
+        rows = self._rows("SELECT lines FROM files WHERE path = ?", (str(path),))
+        return int(rows[0][0]) if rows else 0
+
     def counts(self) -> dict[str, int]:
         rows = self._rows("SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM symbols),"
                           " (SELECT count(*) FROM imports), (SELECT count(*) FROM chunks)", ())
