@@ -33,13 +33,8 @@ class TextProgress:
                    title: str) -> TextProgress:
         """Use the client's token, or create one when the client supports server-initiated
         progress; without either the text is only in the command's result."""
-        if token is None and _client_creates_progress(ls):
-            token = f"llama-lsp-{next(_tokens)}"
-            try:
-                await ls.work_done_progress.create_async(token)
-            except Exception as exc:  # the client refused: stream nothing, still answer
-                log.info("work done progress not created: %s", exc)
-                token = None
+        if token is None:
+            token = await create_token(ls, "llama-lsp")
         progress = cls(ls, token)
         if token is not None:
             ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
@@ -55,6 +50,20 @@ class TextProgress:
     def end(self, message: str) -> None:
         if self.token is not None:
             self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+
+
+async def create_token(ls: LanguageServer, prefix: str) -> str | None:
+    """A new server-initiated progress token, or None when the client cannot show one
+    (no ``window.workDoneProgress``) or refused it: then only the results carry text."""
+    if not _client_creates_progress(ls):
+        return None
+    token = f"{prefix}-{next(_tokens)}"
+    try:
+        await ls.work_done_progress.create_async(token)
+    except Exception as exc:  # a refusal must not fail the work it would have shown
+        log.info("work done progress not created: %s", exc)
+        return None
+    return token
 
 
 def _client_creates_progress(ls: LanguageServer) -> bool:
@@ -73,7 +82,7 @@ class ScanProgress:
 
     def __init__(self, ls: LanguageServer, loop: asyncio.AbstractEventLoop) -> None:
         self.ls, self.loop = ls, loop
-        self.token = f"llama-lsp-index-{next(_tokens)}"
+        self.token: types.ProgressToken = ""  # set once the client has accepted one
         self._queue: asyncio.Queue[tuple[int, int, str] | str] | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -94,14 +103,10 @@ class ScanProgress:
 
     async def _send(self) -> None:
         assert self._queue is not None
-        if not _client_creates_progress(self.ls):
+        token = await create_token(self.ls, "llama-lsp-index")
+        if token is None:
             return
-        try:
-            await self.ls.work_done_progress.create_async(self.token)
-        except Exception as exc:
-            log.info("index progress not shown: %s", exc)
-            return
-        progress, last = self.ls.work_done_progress, -1
+        self.token, progress, last = token, self.ls.work_done_progress, -1
         progress.begin(self.token, types.WorkDoneProgressBegin(
             title="Indexing the workspace", cancellable=False, percentage=0))
         while not isinstance(event := await self._queue.get(), str):
