@@ -69,8 +69,8 @@ def _finish(
     text = postprocess(result.text, prepared.filters) or ""
     scanned = time.perf_counter()
     cursor, language = prepared.filters.cursor, prepared.filters.language
-    verdict = scan_completion(cursor.prefix[-4096:], text, cursor.suffix[:4096], language,
-                              policy=Policy.from_settings(settings))
+    verdict = scan_completion(cursor.prefix, text, cursor.suffix, language,
+                              policy=Policy.from_settings(settings))  # reads a few lines
     timings["postprocess"] = round((scanned - start) * 1000, 3)
     timings["scan"] = round((time.perf_counter() - scanned) * 1000, 3)
     timings.update(eval=round(result.eval_ms, 3), prompt_eval=round(result.prompt_ms, 3),

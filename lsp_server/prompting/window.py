@@ -49,7 +49,7 @@ def fit_prefix_anchored(
     reach = budget * CHARS_PER_TOKEN
     skipped = 0  # document lines before the reachable text
     if len(prefix) > reach:
-        cut = prefix.index("\n", len(prefix) - reach) + 1 if "\n" in prefix[-reach:] else 0
+        cut = prefix.find("\n", len(prefix) - reach) + 1  # 0: one huge line, kept whole
         skipped, prefix = prefix.count("\n", 0, cut), prefix[cut:]
     lines = prefix.split("\n")
     if anchor is not None and skipped < anchor < skipped + len(lines):
