@@ -97,17 +97,9 @@ class Typist:
             print(f"{self.latencies[-1]:7.0f} ms  want {rest_of_line!r}  got {first[:60]!r}")
 
 
-def plain(value: Any) -> Any:
-    """pygls hands untyped results over as (nested) namedtuples: back to dicts."""
-    if hasattr(value, "_asdict"):
-        return {k: plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
-
-
 async def stats(client: LanguageClient) -> dict[str, Any]:
-    result: dict[str, Any] = plain(await client.protocol.send_request_async(protocol.STATS, {}))
+    result: dict[str, Any] = protocol.as_json(
+        await client.protocol.send_request_async(protocol.STATS, {}))
     return result
 
 

@@ -74,7 +74,7 @@ of the workspace folders is one work-done progress (created by the server, title
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 STATS = "llama-lsp/stats"
 DID_ACCEPT = "llama-lsp/didAccept"
@@ -140,3 +140,16 @@ class Citation(TypedDict):
 class AskResult(TypedDict):
     text: str
     citations: list[Citation]
+
+
+def as_json(value: Any) -> Any:
+    """A result as JSON-like Python, for Python clients (tests, benchmarks): pygls hands
+    results of methods it has no types for (``llama-lsp/stats``, commands) over as
+    nested namedtuples."""
+    if hasattr(value, "_asdict"):
+        return {k: as_json(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    return value

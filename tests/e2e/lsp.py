@@ -15,6 +15,8 @@ from typing import Any
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from lsp_server import protocol
+
 
 def clean_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LLAMA_LSP_")}
@@ -71,15 +73,7 @@ def insert(client: LanguageClient, uri: str, version: int, line: int, character:
             range=types.Range(start=at, end=at), text=text)]))
 
 
-def plain(value: Any) -> Any:
-    """A result as JSON-like Python: pygls hands untyped results over as namedtuples."""
-    if hasattr(value, "_asdict"):
-        return {k: plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
+plain = protocol.as_json  # results as dicts and lists
 
 
 async def send_raw(client: LanguageClient, method: str, params: Any) -> Any:
