@@ -78,6 +78,16 @@ def query_source(language_id: str, purpose: str) -> str:
     row = languages().get(language_id)
     if row is None or not row.queries:
         return ""
-    path = resources.files("lsp_server.languages").joinpath("queries", row.queries,
-                                                             f"{purpose}.scm")
-    return path.read_text("utf-8") if path.is_file() else ""
+    return _query_file(row.queries, purpose)
+
+
+def _query_file(folder: str, purpose: str) -> str:
+    """A query file, after the files its ``; inherits: <folder>`` lines name (TypeScript
+    reads JavaScript's imports: the same patterns, one copy)."""
+    path = resources.files("lsp_server.languages").joinpath("queries", folder, f"{purpose}.scm")
+    if not path.is_file():
+        return ""
+    text = path.read_text("utf-8")
+    parents = [line.split(":", 1)[1].strip() for line in text.splitlines()
+               if line.startswith("; inherits:")]
+    return "".join(_query_file(parent, purpose) + "\n" for parent in parents) + text

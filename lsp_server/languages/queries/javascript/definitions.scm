@@ -1,30 +1,5 @@
-; Definitions: @definition.<kind> is the whole definition (its range), @name its name,
-; @body where the signature ends. Doc comments are the comments right above it.
+; Definitions (JavaScript): the shared ones, and class fields (a node TypeScript names
+; differently).
+; inherits: ecmascript
 
-(function_declaration name: (identifier) @name body: (_) @body) @definition.function
-(generator_function_declaration name: (identifier) @name body: (_) @body) @definition.function
-(class_declaration name: (_) @name body: (_) @body) @definition.class
-(method_definition name: (_) @name body: (_) @body) @definition.method
 (field_definition property: (_) @name) @definition.field
-
-(lexical_declaration
-  (variable_declarator
-    name: (identifier) @name
-    value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)])) @definition.function
-
-(variable_declaration
-  (variable_declarator
-    name: (identifier) @name
-    value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)])) @definition.function
-
-(pair
-  key: (property_identifier) @name
-  value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @definition.function
-
-(assignment_expression
-  left: (member_expression property: (property_identifier) @name)
-  right: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @definition.function
-
-(program (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.variable)
-(program (variable_declaration (variable_declarator name: (identifier) @name)) @definition.variable)
-(export_statement (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.variable)
