@@ -37,16 +37,26 @@ class GenerationRequest:
     # Text the prompt left out at its end: the first tokens must spell it (healing.py);
     # it is typed already, so it is not part of the result.
     heal: str = ""
+    # Ascending offsets into prompt_ids where separately movable context blocks end: the
+    # blocks are prompt_ids[0:s0], [s0:s1], ... and the tail is everything after the last.
+    # A block the next prompt no longer wants can then be cut out of the KV cache and the
+    # blocks after it shifted left instead of evaluated again (kv_reuse.py).
+    segments: tuple[int, ...] = ()
 
 
 @dataclass
 class TokenReport:
-    """Token counts for one request: reused + evaluated == prompt."""
+    """Token counts for one request: reused + evaluated == prompt.
+
+    ``shifted`` (part of ``reused``) were kept from the KV cache at a new position;
+    ``dropped`` cached tokens were removed from the middle of the cache to allow it."""
 
     prompt: int = 0
     reused: int = 0
     evaluated: int = 0
     generated: int = 0
+    shifted: int = 0
+    dropped: int = 0
 
 
 @dataclass

@@ -3,7 +3,8 @@
 The same code path serves CPU, CUDA and Metal builds: offload is only the load
 parameters (n_gpu_layers, main_gpu, tensor_split, flash_attn, KV cache type).
 KV state is kept between requests and the longest common token prefix is reused, which
-is what makes consecutive keystrokes cheap (see ARCHITECTURE.md, "Decisions that
+is what makes consecutive keystrokes cheap; context blocks that only moved are shifted
+in the cache instead of evaluated again (kv_reuse.py; ARCHITECTURE.md, "Decisions that
 matter for speed"). Not thread-safe by design: worker.Engine owns it on one thread.
 """
 
@@ -23,6 +24,7 @@ from lsp_server.errors import ConfigError, ModelInvalidError, PromptTooLongError
 from lsp_server.generation.backend import GenerationRequest, GenerationResult, TokenReport
 from lsp_server.generation.gguf_file import GGUFInfo, read_gguf
 from lsp_server.generation.healing import TokenHealer, pick_token
+from lsp_server.generation.kv_reuse import KvPlan, plan_reuse
 from lsp_server.generation.memory import head_sizes
 from lsp_server.generation.text_stream import TextStream
 
@@ -85,6 +87,13 @@ class LlamaCppBackend:
         self._vocab = self.llm._model.vocab
         self._healer: TokenHealer | None = None
         self._rng = np.random.default_rng(settings.seed if settings.seed >= 0 else None)
+        # A shift re-applies RoPE to the cached keys. With a quantized K cache that means
+        # dequantize-rotate-requantize, which loses visible precision, and llama.cpp was
+        # seen to crash building that graph for a head size of 32: shift f16 keys only.
+        memory = llama_cpp.llama_get_memory(self.llm._ctx.ctx)
+        self.can_shift = settings.kv_cache_type == "f16" and bool(
+            memory and llama_cpp.llama_memory_can_shift(memory))
+        self._ends: tuple[int, ...] = ()  # block ends of what the KV cache holds
         self.adds_space_prefix = self.info.metadata.get("tokenizer.ggml.model") == "llama" and bool(
             self.info.metadata.get("tokenizer.ggml.add_space_prefix", True)
         )
@@ -126,10 +135,10 @@ class LlamaCppBackend:
             )
         report = TokenReport(prompt=len(prompt))
         result = GenerationResult("", "cancelled", report)
-        reused = self._common_prefix(prompt)
-        report.reused, report.evaluated = reused, len(prompt) - reused
-        self.llm.n_tokens = reused
-        if not self._eval(prompt[reused:], request, result):
+        plan = self._reuse(prompt, request.segments)
+        report.reused, report.evaluated = plan.reused, len(prompt) - plan.reused
+        report.shifted, report.dropped = plan.shifted, plan.dropped
+        if not self._eval(prompt[plan.reused:], request, result):
             return result
         result.prompt_ms = result.eval_ms
         stream = TextStream(request.stop_strings)
@@ -172,15 +181,25 @@ class LlamaCppBackend:
         result.text = stream.text
         return result
 
-    def _common_prefix(self, prompt: list[int]) -> int:
+    def _reuse(self, prompt: list[int], segments: tuple[int, ...]) -> KvPlan:
+        """Keep what the plan keeps in the KV cache: cut the dropped ranges out and shift
+        what follows them left, so the cache holds prompt[:plan.reused] at 0..reused."""
         cached = self.llm.input_ids[: self.llm.n_tokens].tolist()
-        n = 0
-        for a, b in zip(cached, prompt, strict=False):
-            if a != b:
-                break
-            n += 1
-        # The last prompt token is always evaluated again: sampling needs its logits.
-        return min(n, len(prompt) - 1)
+        plan = plan_reuse(cached, self._ends, prompt, segments, shift=self.can_shift)
+        self._ends = segments  # generated tokens fall in the tail
+        if plan.removals:
+            memory = llama_cpp.llama_get_memory(self.llm._ctx.ctx)
+            llama_cpp.llama_memory_seq_rm(memory, 0, plan.cached_end, -1)
+            for start, end in reversed(plan.removals):
+                if not llama_cpp.llama_memory_seq_rm(memory, 0, start, end):
+                    llama_cpp.llama_memory_clear(memory, True)  # never a half-shifted cache
+                    plan = KvPlan()
+                    break
+                llama_cpp.llama_memory_seq_add(memory, 0, end, -1, start - end)
+            self.llm.input_ids[: plan.reused] = prompt[: plan.reused]
+        # Llama.eval removes cache positions from n_tokens on, then decodes from there.
+        self.llm.n_tokens = plan.reused
+        return plan
 
     def _eval(
         self, tokens: list[int], request: GenerationRequest, result: GenerationResult
