@@ -43,6 +43,8 @@ from lsp_server.config_sources import (
     user_config_path,
 )
 
+ContextSource = Literal["definitions", "similar", "recent", "outline"]
+
 
 def _expand_user(path: Path) -> Path:
     return path.expanduser()
@@ -129,6 +131,25 @@ class Settings(BaseModel):
     max_suffix_tokens: int = Field(
         default=512, ge=0, le=131072,
         description="Token budget for the text after the cursor in the local FIM window.",
+    )
+    max_context_tokens: int = Field(
+        default=2048, ge=0, le=131072,
+        description="Token budget for repository context (definitions, similar code, recent "
+        "edits) before the local window; it gets what n_ctx leaves, up to this. 0 = none.",
+    )
+    context_sources: list[ContextSource] = Field(
+        default_factory=lambda: list(get_args(ContextSource)),
+        description="Where repository context comes from: definitions of the names near "
+        "the cursor, BM25-similar code, recent edits and visits, the file's outline.",
+    )
+    context_timeout_ms: int = Field(
+        default=80, ge=1, le=10000,
+        description="Time box of the context sources; a source later than this is left out.",
+    )
+    context_idle_ms: int = Field(
+        default=600, ge=0, le=60000,
+        description="Pause in typing after which new context is evaluated in the background "
+        "(never on the keystroke path).",
     )
     request_timeout_ms: int = Field(
         default=20000, ge=100, le=600000,

@@ -1,8 +1,9 @@
 """Inline completion as a list of stages, each timed, each a cancellation point:
 
     ticket (id, deadline, supersede older) -> debounce -> typing-through cache
-    -> model -> prompt (off the event loop) -> generation (engine thread) -> filters
-    -> safety scan (block: nothing shown; warn: shown, and a notice) -> cache, stats
+    -> model -> prompt with repository context (off the event loop) -> generation
+    (engine thread) -> filters -> safety scan (block: nothing shown; warn: shown, and a
+    notice) -> cache, stats -> later, when typing pauses: warm the deferred context
 
 ``InlinePipeline`` serves the language server: the event loop only awaits, never runs
 the model. ``complete`` runs the same stages synchronously for the CLI and benchmarks.
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from lsp_server.caching import CompletionCache
@@ -25,7 +27,8 @@ from lsp_server.generation.backend import GenerationResult, TokenReport
 from lsp_server.generation.holder import ModelHolder
 from lsp_server.generation.loader import LoadedModel
 from lsp_server.postprocessing import postprocess
-from lsp_server.prompting.fim_request import PreparedFim, WindowState, prepare_fim
+from lsp_server.prompting.fim_request import PreparedFim, Retrieve, WindowState, prepare_fim
+from lsp_server.retrieval.provider import ContextProvider
 from lsp_server.safety import Issue, Policy, scan_completion
 from lsp_server.stats import Stats
 from lsp_server.tickets import Superseded, Tickets
@@ -58,6 +61,7 @@ class Completion:
     cached: bool = False
     security: tuple[Issue, ...] = ()  # what the scan found (lines 1-based in ``text``)
     blocked: bool = False  # the scan hid it: ``text`` is ""
+    context: dict[str, object] = field(default_factory=dict)  # what retrieval packed
 
 
 def _finish(
@@ -78,18 +82,39 @@ def _finish(
     blocked = verdict.action == "block"
     return Completion("" if blocked else text, result.text, prepared.family,
                       prepared.prompt.ids, result.tokens, result.stop_reason, timings,
-                      security=verdict.issues, blocked=blocked)
+                      security=verdict.issues, blocked=blocked,
+                      context=context_report(prepared))
+
+
+def context_report(prepared: PreparedFim) -> dict[str, object]:
+    """What the prompt holds besides the local window (the per-request report)."""
+    if prepared.context is None:
+        return {}
+    packed = prepared.packed
+    blocks = packed.context.blocks if packed else ()
+    return {**prepared.context.report, "tokens": prepared.prompt.context_tokens,
+            "snippets": [f"{b.snippet.path}:{b.snippet.start_line + 1}-"
+                         f"{b.snippet.end_line + 1} ({b.snippet.source})" for b in blocks],
+            "deferred": len(packed.deferred) if packed else 0}
+
+
+def commit_context(prepared: PreparedFim, result: GenerationResult) -> None:
+    """The prompt was evaluated: its context blocks are what the KV cache holds now."""
+    if prepared.packed is not None and prepared.context is not None and (
+            result.stop_reason != "cancelled" or result.tokens.generated):
+        prepared.context.order.commit(prepared.packed.context.blocks)
 
 
 def complete(
     model: LoadedModel, cursor: Cursor, settings: Settings, language: str,
-    state: WindowState | None = None,
+    state: WindowState | None = None, retrieve: Retrieve | None = None,
 ) -> Completion:
     """Every stage for one cursor, synchronously (CLI, benchmarks)."""
     start = time.perf_counter()
-    prepared = prepare_fim(model, cursor, settings, language, state)
+    prepared = prepare_fim(model, cursor, settings, language, state, retrieve)
     prompt_ms = (time.perf_counter() - start) * 1000
     result = model.engine.submit(prepared.request).result()
+    commit_context(prepared, result)
     generate_ms = (time.perf_counter() - start) * 1000 - prompt_ms
     return _finish(prepared, result, {"prompt": round(prompt_ms, 3),
                                       "generate": round(generate_ms, 3)}, settings)
@@ -114,6 +139,7 @@ class InlinePipeline:
         self, models: ModelHolder, settings: Callable[[], Settings],
         report: Callable[[LlamaLspError], None],
         notify: Callable[[str, Cursor, Completion], None] = lambda uri, cursor, done: None,
+        context: ContextProvider | None = None,
     ) -> None:
         self.models = models
         self.settings = settings
@@ -124,14 +150,26 @@ class InlinePipeline:
         self.stats = Stats()
         self.windows: dict[str, WindowState] = {}
         self.speculation: dict[str, threading.Event] = {}  # uri -> cancel, one at a time
+        self.context = context  # repository context; None: the local window only
+        self.warming: dict[str, threading.Event] = {}  # uri -> cancel of its context warm-up
+        self._requests: dict[str, int] = {}  # uri -> requests so far (is the user idle?)
         self._background: set[asyncio.Task[None]] = set()
 
     async def complete(self, uri: str, cursor: Cursor, language: str, *,
-                       automatic: bool = True) -> Completion | None:
+                       automatic: bool = True, path: Path | None = None) -> Completion | None:
         """The completion at ``cursor``, or None when superseded, cancelled, late, or not
-        worth asking for (``automatic`` requests in the middle of a word)."""
+        worth asking for (``automatic`` requests in the middle of a word).
+
+        Automatic requests (typing) only use context the KV cache holds already and warm
+        the rest once typing pauses; an invoked request (the user asked and waits) uses
+        all of it at once.
+        """
         settings = self.settings()
         self.speculation.pop(uri, threading.Event()).set()  # the user moved on: stop it
+        self.warming.pop(uri, threading.Event()).set()
+        self._requests[uri] = self._requests.get(uri, 0) + 1
+        if self.context is not None and path is not None:
+            self.context.activity.viewed(path, cursor.line)
         ticket = self.tickets.open(uri, settings.request_timeout_ms / 1000)
         start = time.perf_counter()
         self.stats.count("requested")
@@ -150,15 +188,17 @@ class InlinePipeline:
             remaining = max(0.0, ticket.deadline - time.monotonic())
             model = await self.models.get(remaining)
             ticket.check()
+            retrieve = self._retrieve(path, cursor, language, settings, model, automatic)
             prepared = await self._timed("prompt", asyncio.to_thread(
                 prepare_fim, model, cursor, settings, language,
-                self.windows.setdefault(uri, WindowState())))
+                self.windows.setdefault(uri, WindowState()), retrieve))
             ticket.check()
             prepared.request.cancel = ticket.cancel
             self.stats.count("model_calls")
             handle = model.engine.submit(prepared.request)
             started = time.perf_counter()
             result = await self._timed("generate", asyncio.wrap_future(handle.future))
+            commit_context(prepared, result)
             ticket.check()  # superseded while generating: its answer is stale
             completion = _finish(prepared, result, {
                 "generate": round((time.perf_counter() - started) * 1000, 3)}, settings)
@@ -169,11 +209,15 @@ class InlinePipeline:
                 self.notify(uri, cursor, completion)
             self.stats.add_tokens(prompt=result.tokens.prompt, reused=result.tokens.reused,
                                   evaluated=result.tokens.evaluated,
-                                  generated=result.tokens.generated)
+                                  generated=result.tokens.generated,
+                                  shifted=result.tokens.shifted, dropped=result.tokens.dropped,
+                                  context=prepared.prompt.context_tokens)
+            if prepared.packed is not None and prepared.packed.deferred:
+                self._warm_later(uri, cursor, language, path, model, settings)
             self.cache.store(uri, cursor.prefix, cursor.suffix, completion.text)
             if settings.speculative and completion.text and self.cache.capacity:
-                self._speculate(uri, accepted(cursor, completion.text), language, model,
-                                settings)
+                self._speculate(uri, accepted(cursor, completion.text), language, path,
+                                model, settings)
             return self._answer(completion, start)
         except (Superseded, TimeoutError):
             self.stats.count("superseded")
@@ -189,27 +233,29 @@ class InlinePipeline:
         finally:
             self.tickets.close(ticket)
 
-    def _speculate(self, uri: str, cursor: Cursor, language: str, model: LoadedModel,
-                   settings: Settings) -> None:
+    def _speculate(self, uri: str, cursor: Cursor, language: str, path: Path | None,
+                   model: LoadedModel, settings: Settings) -> None:
         """While the user reads the suggestion, complete as if it were accepted, so that
         accepting it shows the next one from the cache at once. Any newer request for the
         document cancels this before its next token; it never delays one."""
         cancel = threading.Event()
         self.speculation[uri] = cancel
-        task = asyncio.ensure_future(self._speculation(uri, cursor, language, model,
-                                                       settings, cancel))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self._in_background(self._speculation(uri, cursor, language, path, model, settings,
+                                              cancel))
 
-    async def _speculation(self, uri: str, cursor: Cursor, language: str, model: LoadedModel,
-                           settings: Settings, cancel: threading.Event) -> None:
+    async def _speculation(self, uri: str, cursor: Cursor, language: str, path: Path | None,
+                           model: LoadedModel, settings: Settings,
+                           cancel: threading.Event) -> None:
         try:
+            retrieve = self._retrieve(path, cursor, language, settings, model, automatic=True)
             prepared = await asyncio.to_thread(prepare_fim, model, cursor, settings, language,
-                                               self.windows.setdefault(uri, WindowState()))
+                                               self.windows.setdefault(uri, WindowState()),
+                                               retrieve)
             if cancel.is_set():
                 return
             prepared.request.cancel = cancel
             result = await asyncio.wrap_future(model.engine.submit(prepared.request).future)
+            commit_context(prepared, result)
             if not cancel.is_set() and result.stop_reason != "cancelled":
                 done = _finish(prepared, result, {}, settings)
                 if not done.security:  # flagged: generated again when asked, and noticed
@@ -220,6 +266,52 @@ class InlinePipeline:
         finally:
             if self.speculation.get(uri) is cancel:
                 del self.speculation[uri]
+
+    def _retrieve(self, path: Path | None, cursor: Cursor, language: str, settings: Settings,
+                  model: LoadedModel, automatic: bool) -> Retrieve | None:
+        if self.context is None or settings.max_context_tokens == 0:
+            return None
+        return self.context.retrieve(path, cursor, language, settings, model,
+                                     allow_new=not automatic)
+
+    def _warm_later(self, uri: str, cursor: Cursor, language: str, path: Path | None,
+                    model: LoadedModel, settings: Settings) -> None:
+        """Once typing pauses, evaluate the prompt with the deferred context (generating
+        nothing), so that the next keystroke finds all of it in the KV cache."""
+        cancel = threading.Event()
+        self.warming[uri] = cancel
+        self._in_background(self._warm(uri, cursor, language, path, model, settings, cancel,
+                                       self._requests.get(uri, 0)))
+
+    async def _warm(self, uri: str, cursor: Cursor, language: str, path: Path | None,
+                    model: LoadedModel, settings: Settings, cancel: threading.Event,
+                    seen: int) -> None:
+        try:
+            await asyncio.sleep(settings.context_idle_ms / 1000)
+            if cancel.is_set() or self._requests.get(uri, 0) != seen:
+                return  # still typing: the next answer schedules it again
+            retrieve = self._retrieve(path, cursor, language, settings, model, automatic=False)
+            prepared = await asyncio.to_thread(prepare_fim, model, cursor, settings, language,
+                                               self.windows.setdefault(uri, WindowState()),
+                                               retrieve)
+            if cancel.is_set():
+                return
+            prepared.request.cancel, prepared.request.max_tokens = cancel, 0
+            result = await asyncio.wrap_future(model.engine.submit(prepared.request).future)
+            commit_context(prepared, result)
+            if result.stop_reason != "cancelled":
+                self.stats.count("warmed")
+                self.stats.add_tokens(warm_evaluated=result.tokens.evaluated)
+        except (LlamaLspError, RuntimeError) as exc:  # best effort, like speculation
+            log.debug("context warm-up dropped: %s", exc)
+        finally:
+            if self.warming.get(uri) is cancel:
+                del self.warming[uri]
+
+    def _in_background(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _timed(self, stage: str, work: Awaitable[T]) -> T:
         start = time.perf_counter()

@@ -22,6 +22,8 @@ from lsp_server.generation.loader import LoadedModel
 from lsp_server.index_keeper import IndexKeeper, ScanReporter
 from lsp_server.pipeline import Completion, InlinePipeline
 from lsp_server.protocol import SETTINGS_SECTION, SecurityNotice
+from lsp_server.retrieval.activity import Activity
+from lsp_server.retrieval.provider import ContextProvider
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +49,11 @@ class Session:
         self.settings = Settings()
         self.last_error: str | None = None
         self.models = ModelHolder(self._model_failed)
+        self.activity = Activity()  # recent edits and visits, for the context sources
+        self.context = ContextProvider(lambda: self.index.reader, lambda: self.folders,
+                                       self.activity)
         self.pipeline = InlinePipeline(self.models, lambda: self.settings, self._model_failed,
-                                       self._flagged)
+                                       self._flagged, self.context)
 
     def tell_once(self, message: str, *, error: bool = True) -> None:
         """Each distinct message reaches the user at most once per session."""
@@ -93,6 +98,12 @@ class Session:
             self.tell_once(f"llama-lsp: {problem}")
         self.settings = loaded.settings
         self.pipeline.cache.capacity = self.settings.cache_size
+
+    def document_edited(self, path: Path, text: str, line: int | None) -> None:
+        """Unsaved text for the index; the edited line for the recent-edits source."""
+        self.index.edited(path, text)
+        if line is not None:
+            self.activity.edited(path, line)
 
     def start_model(self) -> None:
         """Load (or keep) the model for the current settings, in the background."""

@@ -32,6 +32,16 @@ METADATA_KEYS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
+class RepoLayout:
+    """How a family lays out repository context (see families.toml, ``[family.repo]``)."""
+
+    place: str  # "before_prefix" | "in_prefix"
+    header: tuple[str, ...]
+    file: tuple[str, ...]
+    current: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Family:
     """One entry of families.toml."""
 
@@ -40,7 +50,7 @@ class Family:
     tokens: dict[str, tuple[str, ...]]
     layout: tuple[str, ...]
     stop: tuple[str, ...]
-    repo: tuple[str, ...] = ()
+    repo: RepoLayout | None = None
     force_bos: bool = False
     requires_metadata_ids: bool = False
 
@@ -74,12 +84,21 @@ def load_families() -> tuple[Family, ...]:
             tokens={role: _as_tuple(texts) for role, texts in entry["tokens"].items()},
             layout=tuple(entry["layout"]),
             stop=tuple(entry["stop"]),
-            repo=tuple(entry.get("repo", ())),
+            repo=_repo_layout(entry.get("repo")),
             force_bos=bool(entry.get("force_bos", False)),
             requires_metadata_ids=bool(entry.get("requires_metadata_ids", False)),
         )
         for entry in tomllib.loads(text)["family"]
     )
+
+
+def _repo_layout(table: dict[str, Any] | None) -> RepoLayout | None:
+    if not table:
+        return None
+    if table["place"] not in ("before_prefix", "in_prefix"):
+        raise ValueError(f"families.toml: unknown repo place {table['place']!r}")
+    return RepoLayout(table["place"], tuple(table["header"]), tuple(table["file"]),
+                      tuple(table["current"]))
 
 
 def metadata_ids(info: GGUFInfo) -> dict[str, int]:

@@ -9,9 +9,12 @@ token), and every count the budget sees is exact.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from lsp_server.prompting.families import FimSpec
+
+if TYPE_CHECKING:
+    from lsp_server.prompting.repo_context import RepoContext
 
 
 class Tokenizer(Protocol):
@@ -51,10 +54,16 @@ def tokenize_continuation(tokenizer: Tokenizer, text: str) -> list[int]:
 class FimPrompt:
     ids: list[int]
     heal: str = ""  # text left out at the end, for the model to re-spell (healing.py)
+    # Where the movable blocks end (the header, then each context snippet): the backend
+    # shifts the blocks after one that left instead of evaluating them again.
+    segments: tuple[int, ...] = ()
+    context_tokens: int = 0
 
 
-def render_fim(spec: FimSpec, tokenizer: Tokenizer, prefix: str, suffix: str) -> FimPrompt:
-    """The token ids of the family's FIM layout for this prefix and suffix.
+def render_fim(spec: FimSpec, tokenizer: Tokenizer, prefix: str, suffix: str,
+               context: RepoContext | None = None) -> FimPrompt:
+    """The token ids of the family's FIM layout for this prefix and suffix, after (or at
+    the start of the prefix, by the family's ``repo.place``) the repository context.
 
     Where the layout has ``$line``, the cursor line's text left of the cursor goes after
     the middle token (as the start of the middle) instead of at the end of the prefix:
@@ -65,14 +74,19 @@ def render_fim(spec: FimSpec, tokenizer: Tokenizer, prefix: str, suffix: str) ->
     if "$line" in spec.family.layout:
         cut = prefix.rfind("\n") + 1
         body, line = prefix[:cut], prefix[cut:]
+    inside = context is not None and context.place == "in_prefix"
     texts = {
-        "$prefix": lambda: tokenizer.tokenize(body) if body else [],
+        "$prefix": lambda: (tokenize_continuation(tokenizer, body) if inside
+                            else tokenizer.tokenize(body)) if body else [],
         "$suffix": lambda: tokenize_continuation(tokenizer, suffix),
         "$line": lambda: tokenize_continuation(tokenizer, line),
     }
     ids: list[int] = []
     heal = ""
+    segments: list[int] = []
     for item in spec.family.layout:
+        if item == "prefix" and context is not None and not inside:
+            segments = _put_context(ids, context)
         if item == "$line":
             line_ids = texts[item]()
             if line_ids:
@@ -86,4 +100,17 @@ def render_fim(spec: FimSpec, tokenizer: Tokenizer, prefix: str, suffix: str) ->
                 ids.append(spec.ids["bos"])
         else:
             ids.append(spec.ids[item])
-    return FimPrompt(ids, heal)
+        if item == "prefix" and context is not None and inside:
+            segments = _put_context(ids, context)
+    return FimPrompt(ids, heal, tuple(segments), context.tokens if context else 0)
+
+
+def _put_context(ids: list[int], context: RepoContext) -> list[int]:
+    """Append the context; return where its movable blocks end (header first)."""
+    ids.extend(context.header)
+    ends = [len(ids)]
+    for block in context.blocks:
+        ids.extend(block.ids)
+        ends.append(len(ids))
+    ids.extend(context.current)
+    return ends

@@ -1,12 +1,15 @@
 """The prompt stage: from a cursor to the generation request the engine runs.
 
 Budgets come from the settings and the loaded context size, the window keeps its start
-across a typing session (WindowState), and the family's FIM template turns the texts
-into token ids. Runs off the LSP event loop: tokenizing a large window takes a few ms.
+across a typing session (WindowState), retrieval (a callback, given the window so it can
+leave out what the window shows) brings repository context, packing fits it to its
+budget in KV-cache order, and the family's templates turn it all into token ids. Runs
+off the LSP event loop: tokenizing a large window takes a few ms.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +17,9 @@ from lsp_server.documents.cursor import Cursor
 from lsp_server.generation.backend import GenerationRequest, Sampling
 from lsp_server.generation.loader import LoadedModel
 from lsp_server.postprocessing import FilterContext, early_stop
+from lsp_server.prompting.context_pack import ContextRequest, Packed, pack
 from lsp_server.prompting.fim import FimPrompt, render_fim
+from lsp_server.prompting.repo_context import renderer_for
 from lsp_server.prompting.window import fit_prefix_anchored, fit_suffix
 
 if TYPE_CHECKING:
@@ -32,38 +37,75 @@ class WindowState:
 
 
 @dataclass(frozen=True)
+class LocalWindow:
+    """The part of the document the prompt shows around the cursor."""
+
+    prefix: str
+    suffix: str
+    first_line: int
+    last_line: int
+
+
+# Given the local window, the repository context to pack (None: local window only).
+Retrieve = Callable[[LocalWindow], ContextRequest | None]
+
+
+@dataclass(frozen=True)
 class PreparedFim:
     prompt: FimPrompt
     request: GenerationRequest
     filters: FilterContext
     family: str
+    packed: Packed | None = None
+    context: ContextRequest | None = None
+
+
+@dataclass(frozen=True)
+class Budgets:
+    prefix: int
+    suffix: int
+    context: int  # repository context, header and file names included
+
+
+def budgets(settings: Settings, n_ctx: int) -> Budgets:
+    """Split n_ctx: room for the answer first, then the local window (scaled down when it
+    alone would not fit, so a small n_ctx never turns into an error at the keystroke),
+    then repository context up to ``max_context_tokens`` in what is left."""
+    room = max(n_ctx - settings.max_tokens - TEMPLATE_TOKENS, 2)
+    wanted = settings.max_prefix_tokens + settings.max_suffix_tokens
+    if wanted > room:
+        prefix = max(1, settings.max_prefix_tokens * room // wanted)
+        return Budgets(prefix, max(0, room - prefix), 0)
+    return Budgets(settings.max_prefix_tokens, settings.max_suffix_tokens,
+                   min(settings.max_context_tokens, room - wanted))
 
 
 def window_budgets(settings: Settings, n_ctx: int) -> tuple[int, int]:
-    """Prefix and suffix budgets, scaled down together when they and the answer would
-    not fit n_ctx (so a small n_ctx never turns into an error at the keystroke)."""
-    room = max(n_ctx - settings.max_tokens - TEMPLATE_TOKENS, 2)
-    wanted = settings.max_prefix_tokens + settings.max_suffix_tokens
-    if wanted <= room:
-        return settings.max_prefix_tokens, settings.max_suffix_tokens
-    prefix = max(1, settings.max_prefix_tokens * room // wanted)
-    return prefix, max(0, room - prefix)
+    """Prefix and suffix budgets (see ``budgets``)."""
+    split = budgets(settings, n_ctx)
+    return split.prefix, split.suffix
 
 
 def prepare_fim(
     model: LoadedModel, cursor: Cursor, settings: Settings, language: str,
-    state: WindowState | None = None,
+    state: WindowState | None = None, retrieve: Retrieve | None = None,
 ) -> PreparedFim:
-    """Window, template and generation parameters for one cursor."""
+    """Window, context, template and generation parameters for one cursor."""
     spec = model.require_fim()
     tok = model.backend
-    prefix_budget, suffix_budget = window_budgets(settings, tok.n_ctx)
+    split = budgets(settings, tok.n_ctx)
     anchor = state.prefix_start if state else None
-    prefix, start = fit_prefix_anchored(tok, cursor.prefix, prefix_budget, anchor)
+    prefix, start = fit_prefix_anchored(tok, cursor.prefix, split.prefix, anchor)
     if state is not None:
         state.prefix_start = start
-    suffix = fit_suffix(tok, cursor.suffix, suffix_budget, cursor.line)
-    prompt = render_fim(spec, tok, prefix, suffix)
+    suffix = fit_suffix(tok, cursor.suffix, split.suffix, cursor.line)
+    packed, wanted = None, None
+    if retrieve is not None and split.context > 0:
+        window = LocalWindow(prefix, suffix, start, cursor.line + suffix.count("\n"))
+        wanted = retrieve(window)
+        if wanted is not None:
+            packed = pack(renderer_for(spec, tok), wanted, split.context, language)
+    prompt = render_fim(spec, tok, prefix, suffix, packed.context if packed else None)
     filters = FilterContext(cursor, language)
     request = GenerationRequest(
         prompt_ids=prompt.ids,
@@ -73,5 +115,6 @@ def prepare_fim(
         stop_strings=tuple(settings.stop),
         sampling=Sampling(settings.temperature, settings.top_k, settings.top_p, settings.seed),
         stop_check=early_stop(filters),
+        segments=prompt.segments,
     )
-    return PreparedFim(prompt, request, filters, spec.name)
+    return PreparedFim(prompt, request, filters, spec.name, packed, wanted)

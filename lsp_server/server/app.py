@@ -138,7 +138,9 @@ def did_change(ls: LlamaLanguageServer, params: types.DidChangeTextDocumentParam
     """pygls has applied the change; the index overlays the unsaved text when typing pauses."""
     doc = ls.workspace.text_documents.get(params.text_document.uri)
     if doc is not None and (path := uri_path(doc.uri)) is not None:
-        ls.session.index.edited(path, doc.source)
+        change = params.content_changes[-1] if params.content_changes else None
+        span = getattr(change, "range", None)
+        ls.session.document_edited(path, doc.source, span.start.line if span else None)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -162,7 +164,7 @@ async def inline_completion(
     automatic = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
     completion = await ls.session.pipeline.complete(
         doc.uri, cursor_at(ls, doc, params.position), doc.language_id or "plaintext",
-        automatic=automatic)
+        automatic=automatic, path=uri_path(doc.uri))
     if completion is None or not completion.text:
         return types.InlineCompletionList(items=[])
     return types.InlineCompletionList(items=[inline_item(completion, params.position)])
@@ -183,7 +185,7 @@ async def completion(
         params.context.trigger_kind == types.CompletionTriggerKind.Invoked)
     result = await ls.session.pipeline.complete(
         doc.uri, cursor_at(ls, doc, params.position), doc.language_id or "plaintext",
-        automatic=not invoked)
+        automatic=not invoked, path=uri_path(doc.uri))
     if result is None or not result.text:
         return types.CompletionList(is_incomplete=True, items=[])
     first_line = result.text.strip().split("\n", 1)[0]

@@ -1,0 +1,155 @@
+"""Cross-file completion quality: does repository context name the right identifier?
+
+Runs line-completion cases (the format of ``shared/data/crossfile-dev``) through the
+editor's own pipeline: the case's repository is indexed, the case's file is replaced in
+the index by the document with the hole (``prefix + suffix``: window-only text, so the
+answer is nowhere), and a completion is requested at the cursor as an invoked request
+(the user asked and waits, so new context is evaluated at once). Writes one
+``{"id", "completion"}`` line per case and prints, per mode, exact match, edit
+similarity, identifier exact match, cross-file identifier hits (the case directory's
+own ``score_fim.py``) and p50/p90 latency.
+
+Modes: ``infile`` (local window only), ``bm25`` (plus BM25-similar chunks), ``full``
+(every context source: definitions through imports, similar code, recent edits, outline).
+
+    python bench/quality.py --cases shared/data/crossfile-dev/cases_midline.jsonl \\
+        --repo-root shared/data/crossfile-dev/repos --model MODEL.gguf \\
+        --mode infile,bm25,full --out /tmp/preds.jsonl [--limit 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lsp_server.config import Settings
+from lsp_server.documents.cursor import Cursor
+from lsp_server.generation.loader import LoadedModel, load_model
+from lsp_server.indexing.service import WorkspaceIndex
+from lsp_server.pipeline import complete
+from lsp_server.retrieval.provider import ContextProvider
+
+T = TypeVar("T")
+MODES: dict[str, list[str]] = {"infile": [], "bm25": ["similar"],
+                               "full": ["definitions", "similar", "recent", "outline"]}
+
+
+def read_cases(path: Path, limit: int | None) -> list[dict[str, Any]]:
+    """The cases, sorted by repository and file (neighbours share KV-cached context);
+    ``limit`` keeps an evenly spread subset."""
+    cases = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    if limit and limit < len(cases):
+        step = len(cases) / limit
+        cases = [cases[int(i * step)] for i in range(limit)]
+    return sorted(cases, key=lambda c: (c["repo"], c["path"], c["line_no"]))
+
+
+def cursor_of(case: dict[str, Any]) -> Cursor:
+    prefix, suffix = case["prefix"], case["suffix"]
+    return Cursor(prefix, suffix, prefix.count("\n"), len(prefix.rsplit("\n", 1)[-1]))
+
+
+def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: LoadedModel,
+             settings: Settings, cache: Path) -> tuple[list[dict[str, Any]], list[float]]:
+    settings = settings.model_copy(update={"context_sources": MODES[mode]})
+    rows, latencies = [], []
+    for repo in dict.fromkeys(c["repo"] for c in cases):
+        root = (repo_root / repo).resolve()
+        index = WorkspaceIndex.for_settings([root], settings.model_copy(
+            update={"cache_dir": cache}), watch=False)
+        index.start().result()
+        provider = ContextProvider(partial(_same, index.reader), partial(_same, [root]))
+        try:
+            for case in (c for c in cases if c["repo"] == repo):
+                path = root / case["path"]
+                index.overlay(path, case["prefix"] + case["suffix"]).result()
+                cursor = cursor_of(case)
+                start = time.perf_counter()
+                retrieve = (provider.retrieve(path, cursor, "python", settings, model,
+                                              allow_new=True) if MODES[mode] else None)
+                done = complete(model, cursor, settings, "python", None, retrieve)
+                latencies.append((time.perf_counter() - start) * 1000)
+                rows.append({"id": case["id"], "completion": done.text})
+                index.clear_overlay(path).result()
+                print(f"{mode} {len(rows):4d}/{len(cases)} {latencies[-1]:7.0f} ms "
+                      f"ctx {done.context.get('tokens', 0):5} tok  {case['id']}: "
+                      f"{done.text.splitlines()[0] if done.text else ''!r}",
+                      file=sys.stderr, flush=True)
+        finally:
+            index.close()
+    return rows, latencies
+
+
+def _same(value: T) -> T:
+    return value
+
+
+def score(cases_file: Path, preds: Path) -> dict[str, Any]:
+    """The case set's own scorer (score_fim.py next to the cases), overall figures."""
+    scorer = cases_file.parent / "score_fim.py"
+    out = subprocess.run([sys.executable, str(scorer), "--cases", str(cases_file), "--preds",
+                          str(preds)], capture_output=True, text=True, check=True).stdout
+    overall: dict[str, Any] = json.loads(out)["overall"]
+    return overall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=Path, required=True)
+    parser.add_argument("--repo-root", type=Path, required=True)
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--mode", default="full",
+                        help="one of infile, bm25, full, or a comma list of them")
+    parser.add_argument("--out", type=Path, required=True,
+                        help="predictions JSONL; with several modes, one file per mode "
+                        "(the mode's name before the extension)")
+    parser.add_argument("--limit", type=int, help="an evenly spread subset of the cases")
+    parser.add_argument("--n-ctx", type=int, default=4096)
+    parser.add_argument("--max-prefix-tokens", type=int, default=1024)
+    parser.add_argument("--max-suffix-tokens", type=int, default=256)
+    parser.add_argument("--max-context-tokens", type=int, default=1536)
+    parser.add_argument("--max-tokens", type=int, default=48)
+    args = parser.parse_args()
+    modes = [m.strip() for m in args.mode.split(",") if m.strip()]
+    if unknown := [m for m in modes if m not in MODES]:
+        raise SystemExit(f"unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}")
+    cases = read_cases(args.cases, args.limit)
+    settings = Settings(n_ctx=args.n_ctx, max_prefix_tokens=args.max_prefix_tokens,
+                        max_suffix_tokens=args.max_suffix_tokens,
+                        max_context_tokens=args.max_context_tokens, max_tokens=args.max_tokens,
+                        temperature=0.0)
+    model = load_model(settings, args.model)
+    table = []
+    with tempfile.TemporaryDirectory(prefix="llama-lsp-quality-") as tmp:
+        subset = Path(tmp) / args.cases.name  # scored against exactly the cases run
+        subset.write_text("".join(json.dumps(c) + "\n" for c in cases), "utf-8")
+        (Path(tmp) / "score_fim.py").symlink_to((args.cases.parent / "score_fim.py").resolve())
+        for mode in modes:
+            rows, latencies = run_mode(mode, cases, args.repo_root, model, settings,
+                                       Path(tmp) / "cache")
+            out = args.out if len(modes) == 1 else args.out.with_suffix(
+                f".{mode}{args.out.suffix}")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+            table.append((mode, score(subset, out), latencies))
+    model.close()
+    print(f"{len(cases)} cases from {args.cases.name}; document = prefix + suffix (window only)")
+    print(f"{'mode':8} {'em':>6} {'es':>6} {'id_em':>6} {'xid_hit':>8} {'p50 ms':>8} {'p90 ms':>8}")
+    for mode, overall, latencies in table:
+        p90 = statistics.quantiles(latencies, n=10)[-1] if len(latencies) > 1 else latencies[0]
+        print(f"{mode:8} {overall['em']:6.3f} {overall['es']:6.3f} {overall['id_em']:6.3f} "
+              f"{overall['xid_hit']:8.3f} {statistics.median(latencies):8.0f} {p90:8.0f}")
+
+
+if __name__ == "__main__":
+    main()

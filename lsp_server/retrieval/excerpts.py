@@ -1,0 +1,111 @@
+"""Definitions as the model should see them: signatures and docs, not whole bodies.
+
+A class is shown as its header and the signatures of its members (what a caller can
+use), a function as its signature and docstring, a constant as its assignment, a module
+as the signatures of its top-level names. Text comes from the file itself (cached by
+mtime), so indentation and comments read as the author wrote them, in any language.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from lsp_server.indexing.records import Symbol
+
+CLASS_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "impl", "namespace",
+                         "module"})
+CALLABLE_KINDS = frozenset({"function", "method", "constructor"})
+MAX_HEADER_LINES = 10  # a class's lines before its first member (docstring, attributes)
+MAX_FUNCTION_LINES = 14
+MAX_VALUE_LINES = 8
+MAX_MEMBERS = 40
+MAX_OUTLINE_LINES = 60
+MAX_FILE_BYTES = 1 << 20
+
+
+class FileLines:
+    """The lines of recently read files, re-read when their size or mtime changes."""
+
+    def __init__(self, capacity: int = 64) -> None:
+        self.capacity = capacity
+        self._files: OrderedDict[str, tuple[tuple[int, int], list[str]]] = OrderedDict()
+        self._lock = threading.Lock()  # sources run on several threads
+
+    def get(self, path: Path | str) -> list[str]:
+        with self._lock:
+            return self._get(str(path))
+
+    def _get(self, key: str) -> list[str]:
+        try:
+            stat = os.stat(key)
+        except OSError:
+            return []
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self._files.get(key)
+        if cached is not None and cached[0] == stamp:
+            self._files.move_to_end(key)
+            return cached[1]
+        if stat.st_size > MAX_FILE_BYTES:
+            return []
+        try:
+            with open(key, encoding="utf-8", errors="replace") as fh:
+                lines = fh.read().split("\n")
+        except OSError:
+            return []
+        self._files[key] = (stamp, lines)
+        if len(self._files) > self.capacity:
+            self._files.popitem(last=False)
+        return lines
+
+
+def definition(symbol: Symbol, lines: list[str], members: list[Symbol]) -> str:
+    """The text that shows ``symbol``: a skeleton for classes, a head for functions."""
+    if symbol.kind in CLASS_KINDS and members:
+        return _skeleton(symbol, lines, members)
+    if symbol.kind in CALLABLE_KINDS:
+        return _span(lines, symbol.start_line, min(symbol.end_line, _head_end(symbol)))
+    return _span(lines, symbol.start_line,
+                 min(symbol.end_line, symbol.start_line + MAX_VALUE_LINES - 1))
+
+
+def outline(symbols: list[Symbol], lines: list[str]) -> str:
+    """A module's top-level names: each definition's first line, in source order."""
+    out: list[str] = []
+    for symbol in symbols:
+        if symbol.scope or len(out) >= MAX_OUTLINE_LINES:
+            continue
+        head = _span(lines, symbol.start_line, symbol.start_line + _signature_lines(symbol) - 1)
+        out.append(head if symbol.kind in CALLABLE_KINDS else head.split("\n")[0])
+    return "\n".join(out)
+
+
+def _skeleton(symbol: Symbol, lines: list[str], members: list[Symbol]) -> str:
+    direct = [m for m in members if m.scope.rsplit(".", 1)[-1] == symbol.name][:MAX_MEMBERS]
+    first = direct[0].start_line if direct else symbol.end_line + 1
+    out = [_span(lines, symbol.start_line,
+                 min(first - 1, symbol.start_line + MAX_HEADER_LINES - 1))]
+    for member in direct:
+        if member.start_line < first:
+            continue
+        last = member.start_line + _signature_lines(member) - 1
+        if member.kind not in CALLABLE_KINDS:
+            last = min(member.end_line, member.start_line + 2)
+        out.append(_span(lines, member.start_line, last))
+    return "\n".join(part for part in out if part)
+
+
+def _head_end(symbol: Symbol) -> int:
+    """Last line of a callable's signature and docstring (capped)."""
+    doc = symbol.doc.count("\n") + 3 if symbol.doc else 0
+    return symbol.start_line + min(_signature_lines(symbol) + doc, MAX_FUNCTION_LINES) - 1
+
+
+def _signature_lines(symbol: Symbol) -> int:
+    return symbol.signature.count("\n") + 1 if symbol.signature else 1
+
+
+def _span(lines: list[str], first: int, last: int) -> str:
+    return "\n".join(line.rstrip() for line in lines[max(first, 0): last + 1])

@@ -1,0 +1,44 @@
+"""The names around a cursor: what the definitions source looks up.
+
+Nearest first, because the name being completed is usually the receiver just typed
+(``utils.`` or ``parser.``) or a name a few lines up; keywords and one-letter names are
+left out (they are everywhere and define nothing).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_RECEIVER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:\.|::|->)\s*[A-Za-z0-9_]*$")
+# Keywords of the indexed languages that would otherwise look like names.
+_COMMON_TEXT = (
+    "self this super cls true false null nil none let var const func fn function return "
+    "new delete public private protected static void int str bool string char float double "
+    "auto impl pub mut use mod package import from export default type interface struct "
+    "enum class def if else elif for while do switch case break continue try catch except "
+    "finally raise throw throws async await yield with as in is not and or typeof "
+    "instanceof extends implements")
+_COMMON = frozenset(keyword.kwlist) | frozenset(_COMMON_TEXT.split())
+PREFIX_LINES = 12  # lines above the cursor whose names count as near
+SUFFIX_LINES = 4
+
+
+def near_names(prefix: str, suffix: str, limit: int = 24) -> tuple[str, ...]:
+    """Identifiers of the lines around the cursor, nearest first, each once."""
+    above = prefix[-4000:].split("\n")[-PREFIX_LINES:]
+    below = suffix[:1500].split("\n")[:SUFFIX_LINES]
+    ordered: list[str] = []
+    for line in reversed(above):
+        ordered += reversed(_IDENTIFIER.findall(line))
+    for line in below:
+        ordered += _IDENTIFIER.findall(line)
+    names = [n for n in dict.fromkeys(ordered) if len(n) > 1 and n.lower() not in _COMMON]
+    return tuple(names[:limit])
+
+
+def receiver(prefix: str) -> str | None:
+    """The name whose member is being typed (``utils.is_`` -> ``utils``), if any."""
+    match = _RECEIVER.search(prefix[-200:].rsplit("\n", 1)[-1])
+    return match.group(1) if match else None

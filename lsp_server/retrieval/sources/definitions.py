@@ -1,0 +1,138 @@
+"""Definitions of the names near the cursor, through the file's imports and the symbols.
+
+In order: the receiver being typed (``utils.`` shows the module's names, ``parser.`` the
+class ``Parser`` with its method signatures), then each name near the cursor that an
+import binds (followed to its real definition, re-exports included) or that the symbol
+table defines in another file, then whatever else the file imports: the code a line is
+most likely to call is what this file brought in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsp_server.indexing.records import ResolvedImport, Symbol
+from lsp_server.indexing.resolve import Lookup
+from lsp_server.retrieval.excerpts import CLASS_KINDS, definition, outline
+from lsp_server.retrieval.names import receiver
+from lsp_server.retrieval.snippet import ContextQuery, Snippet
+from lsp_server.retrieval.sources import SourceEnv
+
+AMBIGUOUS = 3  # a bare name defined in more files than this is not worth showing
+
+
+def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
+    imports = env.reader.imports(query.path)
+    bound = _bindings(imports)
+    typed = receiver(query.prefix)
+    names = list(query.near)
+    if typed:
+        names = [typed, *(n for n in names if n != typed)]
+    found: dict[str, Snippet] = {}
+    for name in names:
+        if len(found) >= env.limit:
+            break
+        if name in bound:
+            _add_import(bound[name], name, query, env, found)
+        elif name == typed:  # not imported in the visible text: a module or a class by name
+            _add_module_named(name, query, env, found)
+            _add_class_of(name, query, env, found)
+        else:
+            defs = [d for d in env.reader.definitions(name, limit=AMBIGUOUS + 1)
+                    if d.path != query.path and not d.scope]
+            if len(defs) <= AMBIGUOUS:
+                for symbol in defs:
+                    _add_symbol(symbol, query, env, found)
+    for imported in reversed(imports):  # the rest of what the file imports, nearest first
+        if len(found) >= env.limit:
+            break
+        _add_import(imported, imported.alias or imported.name or "", query, env, found)
+    return list(found.values())[: env.limit]
+
+
+def _bindings(imports: list[ResolvedImport]) -> dict[str, ResolvedImport]:
+    """Local name -> the import that binds it."""
+    bound: dict[str, ResolvedImport] = {}
+    for imp in imports:
+        local = imp.alias or imp.name or imp.module.replace("::", ".").split(".")[-1]
+        if local and local != "*":
+            bound.setdefault(local, imp)
+    return bound
+
+
+def _add_import(imp: ResolvedImport, local: str, query: ContextQuery, env: SourceEnv,
+                found: dict[str, Snippet]) -> None:
+    if imp.definitions:
+        for symbol in imp.definitions[:2]:
+            _add_symbol(symbol, query, env, found)
+        return
+    module = _module_file(imp, local)
+    if module is not None:
+        _add_module(module, query, env, found)
+
+
+def _module_file(imp: ResolvedImport, local: str) -> Path | None:
+    """The file a module binding names (``from pkg import utils`` -> pkg/utils.py)."""
+    for path in imp.files:
+        stem = path.parent.name if path.stem in ("__init__", "index", "mod") else path.stem
+        if stem == (imp.name or local or stem):
+            return path
+    return imp.files[0] if imp.files and imp.name is None else None
+
+
+def _add_module(path: Path, query: ContextQuery, env: SourceEnv,
+                found: dict[str, Snippet]) -> None:
+    if path == query.path:
+        return
+    symbols = env.reader.symbols(path)
+    text = outline(symbols, env.files.get(path))
+    if text:
+        top = [s for s in symbols if not s.scope]
+        end = top[-1].end_line if top else 0
+        _keep(Snippet(query.relative(path), 0, end, text, "definitions"), found)
+
+
+def _add_module_named(name: str, query: ContextQuery, env: SourceEnv,
+                      found: dict[str, Snippet]) -> None:
+    """``utils.`` with no import in sight: the module of that name nearest this file."""
+    refs = Lookup(env.reader.conn).module([name])
+    if refs:
+        nearest = max(refs, key=lambda ref: _shared_parts(ref[1], query.path))
+        _add_module(Path(nearest[1]), query, env, found)
+
+
+def _shared_parts(path: str, other: Path) -> int:
+    count = 0
+    for a, b in zip(Path(path).parts, other.parts, strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
+def _add_class_of(name: str, query: ContextQuery, env: SourceEnv,
+                  found: dict[str, Snippet]) -> None:
+    """A variable named like a class (``parser`` -> ``Parser``): show that class."""
+    class_name = "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+    for symbol in env.reader.definitions(class_name, limit=AMBIGUOUS + 1)[:AMBIGUOUS]:
+        if symbol.kind in CLASS_KINDS and symbol.path != query.path:
+            _add_symbol(symbol, query, env, found)
+
+
+def _add_symbol(symbol: Symbol, query: ContextQuery, env: SourceEnv,
+                found: dict[str, Snippet]) -> None:
+    if query.in_window(symbol.path, symbol.start_line, symbol.end_line):
+        return
+    members: list[Symbol] = []
+    if symbol.kind in CLASS_KINDS:
+        qualified = symbol.qualified_name
+        members = [s for s in env.reader.symbols(symbol.path)
+                   if s.scope == qualified and symbol.start_line <= s.start_line]
+    text = definition(symbol, env.files.get(symbol.path), members)
+    if text.strip():
+        _keep(Snippet(query.relative(symbol.path), symbol.start_line, symbol.end_line, text,
+                      "definitions"), found)
+
+
+def _keep(snippet: Snippet, found: dict[str, Snippet]) -> None:
+    found.setdefault(snippet.key, snippet)
