@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -153,6 +153,7 @@ class InlinePipeline:
         self.context = context  # repository context; None: the local window only
         self.warming: dict[str, threading.Event] = {}  # uri -> cancel of its context warm-up
         self._requests: dict[str, int] = {}  # uri -> requests so far (is the user idle?)
+        self.last: dict[str, object] | None = None  # the latest answered request's report
         self._background: set[asyncio.Task[None]] = set()
 
     async def complete(self, uri: str, cursor: Cursor, language: str, *,
@@ -212,6 +213,7 @@ class InlinePipeline:
                                   generated=result.tokens.generated,
                                   shifted=result.tokens.shifted, dropped=result.tokens.dropped,
                                   context=prepared.prompt.context_tokens)
+            self.last = {"tokens": asdict(result.tokens), "context": completion.context}
             if prepared.packed is not None and prepared.packed.deferred:
                 self._warm_later(uri, cursor, language, path, model, settings)
             self.cache.store(uri, cursor.prefix, cursor.suffix, completion.text)

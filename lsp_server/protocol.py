@@ -11,10 +11,17 @@ Requests (client -> server)
     (``latencyMs: {stage: {p50, p90, p99, count}}`` for stages ``prompt``, ``generate``,
     ``postprocess``, ``scan``, ``total`` and ``overhead`` = total minus generate: the daemon's own
     share), ``cache: {hits, misses, hitRate}``,
-    ``tokens: {prompt, reused, evaluated, generated}`` (sums since start),
+    ``tokens: {prompt, reused, evaluated, generated, shifted, dropped, context,
+    warm_evaluated}`` (sums since start: ``shifted`` of ``reused`` were kept from the KV
+    cache at a new position after ``dropped`` cached tokens were cut out of its middle;
+    ``context``: repository-context tokens in prompts; ``warm_evaluated``: evaluated by
+    background warm-ups, never on the keystroke path),
     ``completions: {requested, answered, empty, superseded, cancelled, model_calls,
-    blocked, warned, speculated, skipped, ...}`` (``skipped``: automatic requests inside a
-    word, answered empty without the model),
+    blocked, warned, speculated, skipped, warmed, ...}`` (``skipped``: automatic requests
+    inside a word, answered empty without the model; ``warmed``: context warm-ups done),
+    ``last``: the latest model-answered request's own report, ``{tokens: {prompt, reused,
+    evaluated, generated, shifted, dropped}, context: {tokens, snippets: ["path:first-last
+    (source)"], deferred, found, late, failed, sourceMs}}`` or null,
     ``accepted``, ``dismissed``, ``pending`` (requests in flight right now), ``model``
     (path, family) or null, ``error`` (the last model error shown) or null, ``index``
     (``{files, symbols, imports, chunks}`` once the workspace index is ready) or null.

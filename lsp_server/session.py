@@ -135,6 +135,7 @@ class Session:
         snapshot["model"] = None if model is None else {
             "path": str(model.path), "family": model.fim.name if model.fim else None}
         snapshot["error"] = self.last_error
+        snapshot["last"] = self.pipeline.last
         reader = self.index.reader
         snapshot["index"] = None if reader is None else reader.counts()
         return snapshot

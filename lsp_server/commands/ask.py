@@ -11,13 +11,12 @@ from pathlib import Path
 from lsp_server.assist.ask import ask
 from lsp_server.assist.index_retrieval import IndexRetriever
 from lsp_server.assist.retrieval import Current
-from lsp_server.commands.common import fail, find_workspace, settings_for
+from lsp_server.commands.common import fail, find_workspace, open_index, settings_for
 from lsp_server.commands.explain import parse_line_range, print_piece
 from lsp_server.config import add_setting_flags
 from lsp_server.documents.source_file import read_source
 from lsp_server.errors import DocumentError, LlamaLspError
 from lsp_server.generation.loader import load_model
-from lsp_server.indexing.service import WorkspaceIndex
 
 SOURCES_HEADINGS = {
     "cited": "\nSources:",
@@ -56,12 +55,10 @@ def run(args: argparse.Namespace) -> int:
         model = load_model(settings)
     except LlamaLspError as exc:
         return fail(str(exc))
-    index = WorkspaceIndex.for_settings([workspace], settings, watch=False) \
-        if settings.index_enabled else None
+    index = open_index(workspace, settings)
     try:
         retriever = None
-        if index is not None:  # brought up to date first: only changed files are parsed
-            index.start().result()
+        if index is not None:
             retriever = IndexRetriever(index.reader, workspace, current,
                                        secret_globs=tuple(settings.index_secret_globs))
         answer = ask(model, settings, question=args.question, workspace=workspace,

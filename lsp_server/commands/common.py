@@ -1,4 +1,5 @@
-"""What every subcommand shares: the workspace, the layered settings, error reporting."""
+"""What every subcommand shares: the workspace, the layered settings, the workspace index,
+error reporting."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsp_server.config import Settings, cli_overrides, load_settings
+
+if TYPE_CHECKING:
+    from lsp_server.indexing.service import WorkspaceIndex
 
 WORKSPACE_MARKERS = ("llama-lsp.toml", "pyproject.toml", ".git")
 
@@ -30,6 +35,22 @@ def settings_for(args: argparse.Namespace, workspace: Path) -> Settings:
     for problem in loaded.problems:
         print(f"llama-lsp: {problem}", file=sys.stderr)
     return loaded.settings
+
+
+def open_index(workspace: Path, settings: Settings) -> WorkspaceIndex | None:
+    """The workspace's index, brought up to date (only changed files are parsed), or None
+    when indexing is off. The caller closes it."""
+    if not settings.index_enabled:
+        return None
+    from lsp_server.indexing.service import WorkspaceIndex
+
+    index = WorkspaceIndex.for_settings([workspace], settings, watch=False)
+    try:
+        index.start().result()
+    except BaseException:
+        index.close()
+        raise
+    return index
 
 
 def fail(message: str) -> int:

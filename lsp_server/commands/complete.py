@@ -1,4 +1,8 @@
-"""``llama-lsp complete FILE --line L --col C``: one completion at a cursor, printed."""
+"""``llama-lsp complete FILE --line L --col C``: one completion at a cursor, printed.
+
+Like an invoked request in the editor: the workspace index (brought up to date first)
+supplies repository context, all of it evaluated at once since the user waits.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from lsp_server.commands.common import fail, find_workspace, settings_for
+from lsp_server.commands.common import fail, find_workspace, open_index, settings_for
 from lsp_server.config import add_setting_flags
 from lsp_server.documents.cursor import split_at
 from lsp_server.documents.source_file import read_source
@@ -31,14 +35,29 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
-        settings = settings_for(args, find_workspace(args.file))
+        workspace = find_workspace(args.file)
+        settings = settings_for(args, workspace)
+        language = language_for(args.file)
         text = read_source(args.file)
         cursor = split_at(text, args.line - 1, args.col - 1)
         read_ms = (time.perf_counter() - start) * 1000
         model = load_model(settings)
         from lsp_server.pipeline import complete
 
-        result = complete(model, cursor, settings, language_for(args.file))
+        index = open_index(workspace, settings) if settings.max_context_tokens else None
+        try:
+            retrieve = None
+            if index is not None:
+                from lsp_server.retrieval.provider import ContextProvider
+
+                reader = index.reader
+                provider = ContextProvider(lambda: reader, lambda: [workspace])
+                retrieve = provider.retrieve(args.file.resolve(), cursor, language,
+                                             settings, model, allow_new=True)
+            result = complete(model, cursor, settings, language, None, retrieve)
+        finally:
+            if index is not None:
+                index.close()
     except LlamaLspError as exc:
         return fail(str(exc))
     timings = {"read": round(read_ms, 3), "load": round(model.load_ms, 3), **result.timings_ms,
@@ -50,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
             "tokens": asdict(result.tokens), "stop_reason": result.stop_reason,
             "timings_ms": timings, "blocked": result.blocked,
             "security": [asdict(issue) for issue in result.security],
+            "context": result.context,
         }, indent=2))
     else:
         print(result.text)

@@ -16,6 +16,7 @@ from lsp_server.generation.memory import (
     available_vram_bytes,
     estimate_memory,
     max_context_that_fits,
+    memory_budget,
 )
 from lsp_server.generation.models import resolve_model
 from lsp_server.generation.system import system_info
@@ -39,7 +40,7 @@ def diagnose(settings: Settings) -> dict[str, Any]:
     ram = available_ram_bytes()
     offload = settings.n_gpu_layers != 0
     vram = available_vram_bytes() if offload else None
-    budget = vram if offload and vram is not None else ram
+    budget = memory_budget(settings)
     fits = None if budget is None else memory.total_bytes <= budget
     return {
         "model": str(path),

@@ -8,10 +8,18 @@ refused with a message that says what would.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from lsp_server.errors import ConfigError
 from lsp_server.generation.gguf_file import GGUFInfo
+
+if TYPE_CHECKING:
+    from lsp_server.config import Settings
+
+log = logging.getLogger(__name__)
 
 # Bytes per cached element: ggml block size / elements per block.
 KV_ELEMENT_BYTES = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
@@ -94,3 +102,31 @@ def available_vram_bytes() -> int | None:
         return int(out.split()[0]) * 1024 * 1024
     except (OSError, subprocess.SubprocessError, ValueError, IndexError):
         return None
+
+
+def memory_budget(settings: Settings) -> int | None:
+    """Bytes the model and its KV cache may use: free VRAM when offloading (if known),
+    else available RAM; None when unknown."""
+    offload = settings.n_gpu_layers != 0
+    vram = available_vram_bytes() if offload else None
+    return vram if offload and vram is not None else available_ram_bytes()
+
+
+def check_fits(info: GGUFInfo, settings: Settings) -> None:
+    """Refuse, before llama.cpp allocates anything, an ``n_ctx`` whose KV cache cannot fit
+    next to the weights (saying what would), and warn past the trained context."""
+    trained = int(info.arch_value("context_length", 0) or 0)
+    if trained and settings.n_ctx > trained:
+        log.warning("n_ctx=%d exceeds %s's trained context of %d tokens; completions past "
+                    "it degrade unless the model is set up for RoPE scaling",
+                    settings.n_ctx, info.path.name, trained)
+    budget = memory_budget(settings)
+    need = estimate_memory(info, settings.n_ctx, settings.kv_cache_type,
+                           flash_attn=settings.flash_attn)
+    if budget is not None and need.total_bytes > budget:
+        most = max_context_that_fits(info, budget, settings.kv_cache_type)
+        raise ConfigError(
+            f"n_ctx={settings.n_ctx} needs {need.total_bytes / 2**30:.1f} GiB "
+            f"({need.kv_total_bytes / 2**30:.1f} GiB KV cache in {settings.kv_cache_type} + "
+            f"weights) but {budget / 2**30:.1f} GiB is available; n_ctx={most} would fit, or "
+            "use kv_cache_type=q8_0 / q4_0 (with flash_attn)")

@@ -9,16 +9,20 @@ most likely to call is what this file brought in.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lsp_server.indexing.records import ResolvedImport, Symbol
 from lsp_server.indexing.resolve import Lookup
-from lsp_server.retrieval.excerpts import CLASS_KINDS, definition, outline
+from lsp_server.retrieval.excerpts import CLASS_KINDS, MAX_OUTLINE_LINES, definition, outline
 from lsp_server.retrieval.names import receiver
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 from lsp_server.retrieval.sources import SourceEnv
 
+_BASES = re.compile(r"\((.*)\)|extends\s+([\w.]+)")
+_NAME = re.compile(r"[A-Za-z_]\w*(?=\s*(?:[,)\[]|$))")
 AMBIGUOUS = 3  # a bare name defined in more files than this is not worth showing
+SMALL_OUTLINE = 8  # outline lines below which the module's own text says more
 
 
 def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
@@ -34,6 +38,8 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
             break
         if name in bound:
             _add_import(bound[name], name, query, env, found)
+        elif name == typed and name in ("self", "this", "cls"):
+            _add_bases(query, env, found)
         elif name == typed:  # not imported in the visible text: a module or a class by name
             _add_module_named(name, query, env, found)
             _add_class_of(name, query, env, found)
@@ -72,11 +78,13 @@ def _add_import(imp: ResolvedImport, local: str, query: ContextQuery, env: Sourc
 
 
 def _module_file(imp: ResolvedImport, local: str) -> Path | None:
-    """The file a module binding names (``from pkg import utils`` -> pkg/utils.py)."""
-    for path in imp.files:
-        stem = path.parent.name if path.stem in ("__init__", "index", "mod") else path.stem
-        if stem == (imp.name or local or stem):
-            return path
+    """The file a module binding names (``from pkg import utils`` -> pkg/utils.py); of
+    several, the shallowest (an absolute import names a top-level package)."""
+    wanted = imp.name or local
+    named = [p for p in imp.files
+             if (p.parent.name if p.stem in ("__init__", "index", "mod") else p.stem) == wanted]
+    if named:
+        return min(named, key=lambda p: len(p.parts))
     return imp.files[0] if imp.files and imp.name is None else None
 
 
@@ -85,20 +93,39 @@ def _add_module(path: Path, query: ContextQuery, env: SourceEnv,
     if path == query.path:
         return
     symbols = env.reader.symbols(path)
-    text = outline(symbols, env.files.get(path))
+    lines = env.files.get(path)
+    text = outline(symbols, lines)
+    if text.count("\n") < SMALL_OUTLINE:  # a package's __init__ re-exports: show its text
+        text = "\n".join(lines[:MAX_OUTLINE_LINES]).strip("\n")
     if text:
         top = [s for s in symbols if not s.scope]
         end = top[-1].end_line if top else 0
         _keep(Snippet(query.relative(path), 0, end, text, "definitions"), found)
 
 
+def _add_bases(query: ContextQuery, env: SourceEnv, found: dict[str, Snippet]) -> None:
+    """``self.``: the members of the enclosing class's base classes (defined elsewhere)."""
+    scope = env.reader.scope_at(query.path, query.line)
+    while scope is not None and scope.kind not in CLASS_KINDS:
+        outer = scope.scope.rsplit(".", 1)[-1]
+        scope = next((s for s in env.reader.definitions(outer) if s.path == query.path), None)
+    if scope is None:
+        return
+    head = scope.signature.split("\n")[0]
+    bases = _BASES.search(head)
+    for base in _NAME.findall(bases.group(1) or bases.group(2)) if bases else []:
+        _add_class_of(base, query, env, found)
+
+
 def _add_module_named(name: str, query: ContextQuery, env: SourceEnv,
                       found: dict[str, Snippet]) -> None:
-    """``utils.`` with no import in sight: the module of that name nearest this file."""
+    """``utils.`` with no import in sight: the module of that name, the shallowest first
+    (an absolute import names a top-level package), then the one nearest this file."""
     refs = Lookup(env.reader.conn).module([name])
     if refs:
-        nearest = max(refs, key=lambda ref: _shared_parts(ref[1], query.path))
-        _add_module(Path(nearest[1]), query, env, found)
+        best = min(refs, key=lambda ref: (len(Path(ref[1]).parts),
+                                          -_shared_parts(ref[1], query.path)))
+        _add_module(Path(best[1]), query, env, found)
 
 
 def _shared_parts(path: str, other: Path) -> int:
