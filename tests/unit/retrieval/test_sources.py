@@ -1,0 +1,143 @@
+"""Each context source on a real index of a temporary repository (real tree-sitter)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from lsp_server.documents.cursor import Cursor
+from lsp_server.prompting.fim_request import LocalWindow
+from lsp_server.retrieval.names import near_names
+from lsp_server.retrieval.snippet import ContextQuery, Snippet
+from lsp_server.retrieval.sources import SourceEnv, definitions, outline, recent, similar
+from tests.unit.retrieval.conftest import Files, Workspace, settings
+
+UTILS = "".join(f"def helper_{i}(value: int) -> int:\n    return value + {i}\n\n\n"
+                for i in range(9)) + "def slugify(text: str) -> str:\n    return text\n"
+PARSER = '''class Parser:
+    """Reads tokens."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.position = 0
+
+    def next_token(self) -> str:
+        self.position += 1
+        return self.source[self.position]
+
+    def peek(self, offset: int = 0) -> str:
+        return self.source[self.position + offset]
+'''
+TEXT = '''def title_case(words: str) -> str:
+    """Capitalize every word."""
+    return " ".join(w.capitalize() for w in words.split())
+'''
+MAIN = '''from pkg.parser import Parser
+from pkg.text import title_case
+from pkg.limits import RETRY_LIMITS
+
+
+def run(source):
+    parser = Parser(source)
+    heading = title_case(parser.next_token())
+    name = utils.'''
+BIG = ("def render(report) -> str:\n    return str(report)\n\n\nclass Report(Base):\n"
+       + "".join(f"    def item_{i}(self) -> int:\n        return {i}\n\n" for i in range(20))
+       + "    def total(self) -> int:\n        return ")
+REPO: Files = {
+    "pkg/__init__.py": "", "pkg/utils.py": UTILS, "pkg/parser.py": PARSER, "pkg/text.py": TEXT,
+    "pkg/limits.py": "RETRY_LIMITS = {\n    'connect': 3,\n    'read': 5,\n}\n",
+    "reports/invoices.py": ("def load_invoice_rows(ledger, quarter):\n"
+                            "    rows = ledger.fetch_rows(quarter)\n"
+                            "    return [row for row in rows if row.amount_due > 0]\n"),
+    "app/billing.py": "def summarize(ledger, quarter):\n    rows = ledger.fetch_rows(quarter)\n",
+    "app/main.py": MAIN, "app/big.py": BIG,
+    "app/area.py": "import math\n\n\ndef total_area(radii):\n    return ",
+}
+
+
+@pytest.fixture
+def repo(workspace: Callable[[Files], Workspace]) -> Workspace:
+    return workspace(REPO)
+
+
+def query(repo: Workspace, rel: str, window: tuple[int, int] | None = None) -> ContextQuery:
+    """The cursor at the end of ``rel``; the local window shows all of it unless given."""
+    text = REPO[rel]
+    line = text.count("\n")
+    return ContextQuery(repo.path(rel), repo.root, "python", text, "", line,
+                        window or (0, line), near_names(text, ""))
+
+
+def by_path(found: list[Snippet]) -> dict[str, str]:
+    return {s.path: s.text for s in found}
+
+
+def test_definitions_follow_imports_and_the_receiver(repo: Workspace) -> None:
+    found = definitions.find(query(repo, "app/main.py"), SourceEnv(repo.index.reader))
+    assert all(s.source == "definitions" for s in found)
+    # ``utils.`` is imported nowhere: the module of that name, as an outline, comes first.
+    assert found[0].path == "pkg/utils.py"
+    assert found[0].text.split("\n") == [f"def helper_{i}(value: int) -> int:"
+                                         for i in range(9)] + ["def slugify(text: str) -> str:"]
+    texts = by_path(found)
+    assert texts["pkg/text.py"] == TEXT.rstrip("\n")  # signature, docstring, short body
+    assert texts["pkg/parser.py"] == (
+        'class Parser:\n    """Reads tokens."""\n\n'
+        "    def __init__(self, source: str) -> None:\n    def next_token(self) -> str:\n"
+        "    def peek(self, offset: int = 0) -> str:")
+    assert texts["pkg/limits.py"] == REPO["pkg/limits.py"].rstrip("\n")  # a constant's value
+
+
+def test_similar_finds_the_bm25_chunk_elsewhere(repo: Workspace) -> None:
+    found = similar.find(query(repo, "app/billing.py"), SourceEnv(repo.index.reader))
+    assert found and found[0].path == "reports/invoices.py" and found[0].source == "similar"
+    assert found[0].text == REPO["reports/invoices.py"].rstrip("\n")
+    assert "app/billing.py" not in by_path(found)  # the local window shows it already
+
+
+def test_outline_restores_the_enclosing_class_above_the_window(repo: Workspace) -> None:
+    last = BIG.count("\n")
+    found = outline.find(query(repo, "app/big.py", (last - 20, last)), SourceEnv(repo.index.reader))
+    assert [s.source for s in found] == ["outline"]
+    # The class encloses the cursor; render is another top-level name; the methods in and
+    # above the window are neither.
+    assert found[0].text == "def render(report) -> str:\nclass Report(Base):"
+    assert outline.find(query(repo, "app/big.py"), SourceEnv(repo.index.reader)) == []
+
+
+def test_recent_shows_an_edited_place_in_another_file(repo: Workspace) -> None:
+    env = SourceEnv(repo.index.reader)
+    env.activity.edited(repo.path("pkg/parser.py"), 9)
+    found = recent.find(query(repo, "app/main.py"), env)
+    assert [(s.path, s.source) for s in found] == [("pkg/parser.py", "recent")]
+    assert "        self.position += 1" in found[0].text.split("\n")
+    assert found[0].start_line <= 9 <= found[0].end_line
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "recent.find checks in_window on place.line +- AROUND (clipped at 0 only) instead of the "
+    "snippet's own lines, so in a short file a place inside the local window is shown again"))
+def test_recent_skips_a_place_inside_the_local_window(repo: Workspace) -> None:
+    env = SourceEnv(repo.index.reader)
+    env.activity.viewed(repo.path("app/main.py"), MAIN.count("\n"))  # the cursor's own line
+    assert recent.find(query(repo, "app/main.py"), env) == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the same recent.find bug, end to end: the pipeline marks the cursor's place as viewed, "
+    "and while the index still has the line as it was before the keystroke the repeat "
+    "filter (60% of lines) lets the stale copy of the cursor's lines through"))
+def test_retrieved_context_does_not_repeat_the_lines_being_typed(repo: Workspace) -> None:
+    # A new function's first line, typed on: not saved, not yet re-indexed.
+    path, typed = repo.path("app/area.py"), REPO["app/area.py"] + "sum(math.pi"
+    lines = typed.split("\n")
+    cursor = Cursor(typed, "", len(lines) - 1, len(lines[-1]))
+    repo.provider.activity.viewed(path, cursor.line)  # as InlinePipeline.complete does
+    retrieve = repo.provider.retrieve(path, cursor, "python", settings(), object(),
+                                      allow_new=True)
+    assert retrieve is not None
+    request = retrieve(LocalWindow(typed, "", 0, cursor.line))
+    assert request is not None
+    assert [s for s in request.snippets if s.path == "app/area.py"] == []
