@@ -140,3 +140,17 @@ def test_prompt_never_exceeds_its_budget_and_its_count_is_exact(
             assert result.tokens.prompt == len(prompt.ids), why
             generated += 1
     assert generated == CASES // 20
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "window.py keeps the cursor's own line whole whatever the budget, so one long line "
+    "(a data literal, minified code) overflows n_ctx and the keystroke fails with "
+    "PromptTooLongError, against budgets()' 'a small n_ctx never turns into an error'"))
+def test_a_cursor_line_longer_than_the_budget_still_fits(
+    models: dict[tuple[str, int], LoadedModel],
+) -> None:
+    model, config = models["qwen", 256], Settings(n_ctx=256, max_tokens=32)
+    line = "x = [" + ", ".join(str(i) for i in range(200))
+    prepared = prepare_fim(model, Cursor("import os\n" + line, "]\n", 1, len(line)), config,
+                           "python")
+    assert len(prepared.prompt.ids) <= 256 - config.max_tokens
