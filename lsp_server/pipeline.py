@@ -167,7 +167,8 @@ class InlinePipeline:
         """
         settings = self.settings()
         self.speculation.pop(uri, threading.Event()).set()  # the user moved on: stop it
-        self.warming.pop(uri, threading.Event()).set()
+        for warming in self.warming.values():  # any keystroke goes first on the one engine
+            warming.set()
         self._requests[uri] = self._requests.get(uri, 0) + 1
         if self.context is not None and path is not None:
             self.context.activity.viewed(path, cursor.line)

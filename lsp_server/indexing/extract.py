@@ -26,7 +26,7 @@ from typing import NamedTuple
 import tree_sitter
 
 from lsp_server.indexing.chunking import ChunkRow, chunk_rows
-from lsp_server.indexing.docs import clean_comments, clean_docstring, signature
+from lsp_server.indexing.docs import MAX_SIGNATURE, clean_comments, clean_docstring, signature
 from lsp_server.languages import QUERY_PURPOSES, grammar, languages, query_source
 
 # name, kind, scope, signature, doc, start_line, start_col, end_line, end_col
@@ -43,16 +43,10 @@ class Extraction(NamedTuple):
     chunks: list[ChunkRow]
 
 
-class _Definition(NamedTuple):
-    start: int
-    end: int
-    pattern: int
-    kind: str
-    node: tree_sitter.Node
-    name: str
-    body: tree_sitter.Node | None
-    doc: tree_sitter.Node | None
-    scope: str
+# A definition found by the query: start and end byte, pattern, kind, node, name, body
+# node, doc node, scope named in the code. A plain tuple (one per definition of every file).
+_Definition = tuple[int, int, int, str, tree_sitter.Node, str,
+                    tree_sitter.Node | None, tree_sitter.Node | None, str]
 
 
 class Extractor:
@@ -76,7 +70,7 @@ class Extractor:
             bisect_left(bounds, self.query.start_byte_for_pattern(i) + 1)
             for i in range(self.query.pattern_count)
         ]
-        self.kinds: dict[int, str] = {}
+        self.kinds: dict[int, tuple[str, str]] = {}  # pattern -> (capture, kind)
         self._above: dict[tuple[int, int], list[tree_sitter.Node]] = {}  # of one file
         # What any comment has on the line where it ends: a line comment's marker, or the
         # end of a block comment.
@@ -94,66 +88,83 @@ class Extractor:
         imports: list[ImportRow] = []
         spans: list[tuple[int, int]] = []
         roles, kinds = self.roles, self.kinds
+        comments_above = self._comments_above
         self._above.clear()
         for pattern, caps in cursor.matches(tree.root_node):
             role = roles[pattern]
             if role == 2:
                 node = caps["chunk"][0]
-                comments = self._comments_above(node, source)
-                first = comments[0] if comments else node
-                spans.append((first.start_point[0], node.end_point[0]))
+                comments = comments_above(node, source)
+                spans.append(((comments[0] if comments else node).start_point[0],
+                              node.end_point[0]))
             elif role == 1:
                 imports.append(_import_row(caps))
             else:
-                kind = kinds.get(pattern) or self._kind(pattern, caps)
-                node = caps["definition." + kind][0]
-                name = _text(caps["name"][0])
-                key = (node.start_byte, node.end_byte, name)
-                if key not in found or found[key].pattern > pattern:
-                    found[key] = _Definition(
-                        node.start_byte, node.end_byte, pattern, kind, node, name,
-                        _first(caps, "body"), _first(caps, "doc"),
-                        _text(caps["scope"][0]) if "scope" in caps else "",
-                    )
-        symbols = self._symbols(sorted(found.values(), key=lambda d: (d.start, -d.end)), source)
+                capture, kind = kinds.get(pattern) or self._kind(pattern, caps)
+                node = caps[capture][0]
+                raw = caps["name"][0].text
+                name = raw.decode("utf-8", "replace") if raw else ""
+                start, end = node.start_byte, node.end_byte
+                key = (start, end, name)
+                known = found.get(key)
+                if known is None or known[2] > pattern:
+                    body, doc, scope = caps.get("body"), caps.get("doc"), caps.get("scope")
+                    found[key] = (start, end, pattern, kind, node, name,
+                                  body[0] if body else None, doc[0] if doc else None,
+                                  _text(scope[0]) if scope else "")
+        definitions = sorted(found.values(), key=_outer_first) if len(found) > 1 else [
+            *found.values()]
+        symbols = self._symbols(definitions, source)
         self._above.clear()  # its nodes would keep the tree alive
         lines = text.split("\n")
         return Extraction(symbols, _dedupe_imports(imports), chunk_rows(spans, lines, symbols))
 
-    def _kind(self, pattern: int, caps: dict[str, list[tree_sitter.Node]]) -> str:
-        kind = next(key for key in caps if key.startswith("definition."))[len("definition."):]
-        self.kinds[pattern] = kind
-        return kind
+    def _kind(self, pattern: int, caps: dict[str, list[tree_sitter.Node]]) -> tuple[str, str]:
+        capture = next(key for key in caps if key.startswith("definition."))
+        known = self.kinds[pattern] = (capture, capture[len("definition."):])
+        return known
 
     def _symbols(self, definitions: list[_Definition], source: bytes) -> list[SymbolRow]:
         """Rows with scopes from nesting: a stack of (start, end, qualified name, kind)."""
         rows: list[SymbolRow] = []
         stack: list[tuple[int, int, str, str]] = []
+        doc_of = self._doc
         for d in definitions:
-            while stack and not (
-                stack[-1][0] <= d.start and d.end <= stack[-1][1]
-                and (stack[-1][0], stack[-1][1]) != (d.start, d.end)
-            ):
+            d_start, d_end, _pattern, kind, node, name, body_node, doc_node, own_scope = d
+            while stack:
+                top = stack[-1]
+                if top[0] <= d_start and d_end <= top[1] and (top[0] != d_start
+                                                              or top[1] != d_end):
+                    break
                 stack.pop()
-            outer = stack[-1] if stack else None
-            scope = outer[2] if outer else ""
-            if d.scope:
-                scope = f"{scope}.{d.scope}" if scope else d.scope
-            kind = d.kind
-            if kind == "function" and outer is not None and outer[3] in CLASS_LIKE:
-                kind = "method"
-            stack.append((d.start, d.end, f"{scope}.{d.name}" if scope else d.name, kind))
-            start, end = d.node.start_point, d.node.end_point
-            body = d.body.start_byte if d.body is not None else None
-            rows.append((d.name, kind, scope, signature(source, d.start, d.end, body),
-                         self._doc(d, source),
-                         start[0], start[1], end[0], end[1]))
+            if stack:
+                outer = stack[-1]
+                scope = outer[2]
+                if kind == "function" and outer[3] in CLASS_LIKE:
+                    kind = "method"
+            else:
+                scope = ""
+            if own_scope:
+                scope = f"{scope}.{own_scope}" if scope else own_scope
+            stack.append((d_start, d_end, f"{scope}.{name}" if scope else name, kind))
+            start, end = node.start_point, node.end_point
+            if body_node is not None:
+                body = body_node.start_byte
+                raw = source[d_start:min(body, d_start + MAX_SIGNATURE)] if body > d_start else b""
+                if raw and b"\n" not in raw:  # most signatures: one line, nothing to trim
+                    sig = raw.decode("utf-8", "replace").rstrip()
+                else:
+                    sig = signature(source, d_start, d_end, body)
+            else:
+                sig = signature(source, d_start, d_end, None)
+            doc = clean_docstring(_text(doc_node)) if doc_node is not None else doc_of(node,
+                                                                                    source)
+            rows.append((name, kind, scope, sig, doc, start[0], start[1], end[0], end[1]))
         return rows
 
-    def _doc(self, d: _Definition, source: bytes) -> str:
-        if d.doc is not None:
-            return clean_docstring(_text(d.doc))
-        anchor = d.node
+    def _doc(self, node: tree_sitter.Node, source: bytes) -> str:
+        """The doc comments above a definition (that has no docstring)."""
+        anchor = node
         if self.row.wrappers:  # (``parent`` walks down from the root: call it sparingly)
             parent = anchor.parent
             while parent is not None and parent.type in self.row.wrappers:
@@ -205,6 +216,10 @@ def extractor_for(language_id: str) -> Extractor | None:
     if row is None or not row.grammar or not query_source(language_id, "definitions"):
         return None
     return Extractor(language_id)
+
+
+def _outer_first(d: _Definition) -> tuple[int, int]:
+    return d[0], -d[1]
 
 
 def _first(caps: dict[str, list[tree_sitter.Node]], name: str) -> tree_sitter.Node | None:

@@ -59,7 +59,9 @@ def fit_prefix_anchored(
     if not skipped and len(tokenizer.tokenize(prefix)) <= budget:
         return prefix, 0
     budget -= budget // 8  # room to grow before the start has to move
-    current = lines.pop()  # the cursor's line is always kept
+    current = lines.pop()  # the cursor's line is always kept (whole, unless it alone is over)
+    if len(tokenizer.tokenize(current)) > budget:
+        return _fit_chars(tokenizer, current, budget, tail=True), skipped + len(lines)
     kept = _fit_lines(tokenizer, list(reversed(lines)), budget, current, tail=True)
     start = skipped + len(lines) - len(kept)
     if len(kept) >= 4 * ALIGN_LINES:
@@ -77,6 +79,8 @@ def fit_suffix(tokenizer: Tokenizer, suffix: str, budget: int, cursor_line: int 
         suffix = suffix[: suffix.rfind("\n", 0, reach) + 1 or reach]
     lines = suffix.split("\n")
     current = lines.pop(0)
+    if len(tokenize_continuation(tokenizer, current)) > budget:
+        return _fit_chars(tokenizer, current, budget, tail=False)
     kept = _fit_lines(tokenizer, lines, budget, current, tail=False)
     end = len(kept)
     if end >= 4 * ALIGN_LINES:
@@ -108,6 +112,20 @@ def _fit_lines(
         else:
             high = mid - 1
     return lines[:low]
+
+
+def _fit_chars(tokenizer: Tokenizer, line: str, budget: int, *, tail: bool) -> str:
+    """The longest end (``tail``) or start of one over-long line (minified code, a data
+    literal) that fits ``budget``: the only case where the window cuts a line."""
+    low, high = 0, len(line)
+    while low < high:
+        mid = (low + high + 1) // 2
+        piece = line[len(line) - mid:] if tail else line[:mid]
+        if len(tokenizer.tokenize(piece)) <= budget:
+            low = mid
+        else:
+            high = mid - 1
+    return line[len(line) - low:] if tail else line[:low]
 
 
 def _bracket(fits: Callable[[int], bool], guess: int, most: int) -> tuple[int, int]:

@@ -89,15 +89,16 @@ def test_prompt_never_exceeds_its_budget_and_its_count_is_exact(
         kind, n_ctx = rng.choice(("qwen", "codellama")), rng.choice(N_CTX)
         model = models[kind, n_ctx]
         config = Settings(n_ctx=n_ctx, max_tokens=rng.randint(1, 96),
-                          max_prefix_tokens=rng.randint(16, 400),
+                          max_prefix_tokens=rng.randint(1, 400),
                           max_suffix_tokens=rng.randint(0, 200),
                           max_context_tokens=0 if rng.random() < 0.15 else rng.randint(1, 900))
-        # The cursor's own line is always kept whole, whatever the budget (window.py): a
-        # line longer than the prefix budget would overflow by design, so it stays short.
+        # The cursor's line may be longer than any budget (minified code): it is then cut.
         above = random_text(rng, rng.randint(0, 60), 70)
-        prefix = above + "\n" + "".join(rng.choice("abc_=1 ") for _ in range(rng.randint(0, 4)))
-        cursor = Cursor(prefix, "\n" + random_text(rng, rng.randint(0, 30), 70),
-                        prefix.count("\n"), 0)
+        line = "".join(rng.choice("abc_=1 ,") for _ in range(rng.choice((0, 4, 80, 1500))))
+        prefix = above + "\n" + line
+        right = "".join(rng.choice("xyz)]; ") for _ in range(rng.choice((0, 3, 900))))
+        cursor = Cursor(prefix, right + "\n" + random_text(rng, rng.randint(0, 30), 70),
+                        prefix.count("\n"), len(line))
         snippets = [snippet(f"s{case}_{i}", random_text(rng, rng.randint(1, 12), 40) or "x")
                     for i in range(rng.randint(0, 12))]
         seen: list[LocalWindow] = []
@@ -142,10 +143,6 @@ def test_prompt_never_exceeds_its_budget_and_its_count_is_exact(
     assert generated == CASES // 20
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "window.py keeps the cursor's own line whole whatever the budget, so one long line "
-    "(a data literal, minified code) overflows n_ctx and the keystroke fails with "
-    "PromptTooLongError, against budgets()' 'a small n_ctx never turns into an error'"))
 def test_a_cursor_line_longer_than_the_budget_still_fits(
     models: dict[tuple[str, int], LoadedModel],
 ) -> None:

@@ -53,10 +53,8 @@ async def editor(workspace: Callable[[Files], Workspace],
                  tiny_model: Callable[..., Path]) -> AsyncIterator[Editor]:
     repo = workspace(REPO)
     errors: list[LlamaLspError] = []
-    # No "recent" source: the cursor's own place would come back as a new block (see
-    # test_sources' xfail) and start another warm-up; no speculation, no debounce.
-    config = settings(model=str(tiny_model("qwen")), context_idle_ms=10, speculative=False,
-                      context_sources=["definitions", "similar", "outline"])
+    # Every source (the cursor's own place never comes back as a block); no speculation.
+    config = settings(model=str(tiny_model("qwen")), context_idle_ms=10, speculative=False)
     holder = ModelHolder(errors.append)
     holder.load(config)
     pipe = InlinePipeline(holder, lambda: config, errors.append, context=repo.provider)

@@ -116,19 +116,12 @@ def test_recent_shows_an_edited_place_in_another_file(repo: Workspace) -> None:
     assert found[0].start_line <= 9 <= found[0].end_line
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "recent.find checks in_window on place.line +- AROUND (clipped at 0 only) instead of the "
-    "snippet's own lines, so in a short file a place inside the local window is shown again"))
 def test_recent_skips_a_place_inside_the_local_window(repo: Workspace) -> None:
     env = SourceEnv(repo.index.reader)
     env.activity.viewed(repo.path("app/main.py"), MAIN.count("\n"))  # the cursor's own line
     assert recent.find(query(repo, "app/main.py"), env) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the same recent.find bug, end to end: the pipeline marks the cursor's place as viewed, "
-    "and while the index still has the line as it was before the keystroke the repeat "
-    "filter (60% of lines) lets the stale copy of the cursor's lines through"))
 def test_retrieved_context_does_not_repeat_the_lines_being_typed(repo: Workspace) -> None:
     # A new function's first line, typed on: not saved, not yet re-indexed.
     path, typed = repo.path("app/area.py"), REPO["app/area.py"] + "sum(math.pi"
