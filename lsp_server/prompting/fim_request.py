@@ -68,16 +68,18 @@ class Budgets:
 
 
 def budgets(settings: Settings, n_ctx: int) -> Budgets:
-    """Split n_ctx: room for the answer first, then the local window (scaled down when it
-    alone would not fit, so a small n_ctx never turns into an error at the keystroke),
-    then repository context up to ``max_context_tokens`` in what is left."""
+    """Split n_ctx: room for the answer first; then the local window and repository
+    context as configured when they fit; context gets what is left when only the window
+    fits; all three scale down together when the window alone would not fit (so a small
+    n_ctx never turns into an error at the keystroke)."""
     room = max(n_ctx - settings.max_tokens - TEMPLATE_TOKENS, 2)
-    wanted = settings.max_prefix_tokens + settings.max_suffix_tokens
-    if wanted > room:
-        prefix = max(1, settings.max_prefix_tokens * room // wanted)
-        return Budgets(prefix, max(0, room - prefix), 0)
-    return Budgets(settings.max_prefix_tokens, settings.max_suffix_tokens,
-                   min(settings.max_context_tokens, room - wanted))
+    prefix, suffix = settings.max_prefix_tokens, settings.max_suffix_tokens
+    if prefix + suffix <= room:
+        return Budgets(prefix, suffix, min(settings.max_context_tokens, room - prefix - suffix))
+    wanted = prefix + suffix + settings.max_context_tokens
+    scaled_prefix = max(1, prefix * room // wanted)
+    scaled_suffix = min(suffix * room // wanted, room - scaled_prefix)
+    return Budgets(scaled_prefix, scaled_suffix, max(0, room - scaled_prefix - scaled_suffix))
 
 
 def window_budgets(settings: Settings, n_ctx: int) -> tuple[int, int]:

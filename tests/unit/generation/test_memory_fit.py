@@ -42,8 +42,14 @@ def test_past_the_trained_context_is_a_warning(
 
 
 @pytest.mark.parametrize(("n_ctx", "context"), [(4096, 4096 - 128 - TEMPLATE_TOKENS - 2048),
-                                                (131072, 100_000), (1024, 0)])
+                                                (131072, 100_000)])
 def test_budget_split_gives_context_what_is_left(n_ctx: int, context: int) -> None:
     split = budgets(Settings(n_ctx=n_ctx, max_context_tokens=100_000), n_ctx)
-    assert split.context == context
+    assert (split.prefix, split.suffix, split.context) == (1536, 512, context)
     assert split.prefix + split.suffix + split.context + 128 + TEMPLATE_TOKENS <= n_ctx
+
+
+def test_a_small_context_scales_window_and_context_together() -> None:
+    split = budgets(Settings(n_ctx=1024), 1024)  # wants 1536 + 512 + 2048 in 888
+    assert split.prefix + split.suffix + split.context == 1024 - 128 - TEMPLATE_TOKENS
+    assert split.prefix == 1536 * 888 // 4096 and split.suffix == 512 * 888 // 4096
