@@ -148,15 +148,16 @@ class Extractor:
                 scope = f"{scope}.{own_scope}" if scope else own_scope
             stack.append((d_start, d_end, f"{scope}.{name}" if scope else name, kind))
             start, end = node.start_point, node.end_point
-            if body_node is not None:
-                body = body_node.start_byte
-                raw = source[d_start:min(body, d_start + MAX_SIGNATURE)] if body > d_start else b""
-                if raw and b"\n" not in raw:  # most signatures: one line, nothing to trim
-                    sig = raw.decode("utf-8", "replace").rstrip()
-                else:
-                    sig = signature(source, d_start, d_end, body)
+            # ``docs.signature``, inlined for the usual case of a one-line signature
+            body = body_node.start_byte if body_node is not None else None
+            if body is not None and body > d_start:
+                stop = body
             else:
-                sig = signature(source, d_start, d_end, None)
+                newline = source.find(b"\n", d_start, d_end)
+                stop = d_end if newline < 0 else newline
+            raw = source[d_start:min(stop, d_start + MAX_SIGNATURE)]
+            sig = (raw.decode("utf-8", "replace").rstrip() if b"\n" not in raw
+                   else signature(source, d_start, d_end, body))
             doc = clean_docstring(_text(doc_node)) if doc_node is not None else doc_of(node,
                                                                                     source)
             rows.append((name, kind, scope, sig, doc, start[0], start[1], end[0], end[1]))

@@ -18,6 +18,7 @@ from multiprocessing import forkserver, get_context
 from lsp_server.indexing.parse import FileResult, Job, run_job, run_jobs
 from lsp_server.indexing.trees import TreeCache
 
+PRELOAD = "lsp_server.indexing.parse"
 POOL_MIN_FILES = 48  # below this many files to parse, parse in-process
 BATCH_BYTES = 384 * 1024  # a worker's batch: large enough to amortize pickling
 IN_PROCESS_BATCH = 64  # files per yielded batch when parsing in-process
@@ -30,6 +31,9 @@ def start_early(workers: int) -> None:
     """Start the fork server now (a cold build is coming), so that it boots (a fresh
     interpreter importing the main module) while the files are being found."""
     if workers >= 2 and START_METHOD == "forkserver":
+        # Workers fork from the server with the parse module (tree-sitter, the grammars)
+        # already imported, instead of each importing it for its first batch.
+        forkserver.set_forkserver_preload(["__main__", PRELOAD])
         forkserver.ensure_running()
 
 
