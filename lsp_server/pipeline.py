@@ -250,25 +250,38 @@ class InlinePipeline:
                            model: LoadedModel, settings: Settings,
                            cancel: threading.Event) -> None:
         try:
-            retrieve = self._retrieve(path, cursor, language, settings, model, automatic=True)
-            prepared = await asyncio.to_thread(prepare_fim, model, cursor, settings, language,
-                                               self.windows.setdefault(uri, WindowState()),
-                                               retrieve)
-            if cancel.is_set():
-                return
-            prepared.request.cancel = cancel
-            result = await asyncio.wrap_future(model.engine.submit(prepared.request).future)
-            commit_context(prepared, result)
-            if not cancel.is_set() and result.stop_reason != "cancelled":
-                done = _finish(prepared, result, {}, settings)
-                if not done.security:  # flagged: generated again when asked, and noticed
-                    self.cache.store(uri, cursor.prefix, cursor.suffix, done.text)
+            done = await self._evaluate_quietly(uri, cursor, language, path, model, settings,
+                                                cancel, automatic=True)
+            if done is not None and not cancel.is_set() and done[1].stop_reason != "cancelled":
+                completion = _finish(*done, {}, settings)
+                if not completion.security:  # flagged: generated again when asked, and noticed
+                    self.cache.store(uri, cursor.prefix, cursor.suffix, completion.text)
                     self.stats.count("speculated")
         except (LlamaLspError, RuntimeError) as exc:  # best effort: never shown to the user
             log.debug("speculative completion dropped: %s", exc)
         finally:
             if self.speculation.get(uri) is cancel:
                 del self.speculation[uri]
+
+    async def _evaluate_quietly(
+        self, uri: str, cursor: Cursor, language: str, path: Path | None, model: LoadedModel,
+        settings: Settings, cancel: threading.Event, *, automatic: bool,
+        max_tokens: int | None = None,
+    ) -> tuple[PreparedFim, GenerationResult] | None:
+        """Prompt and generation for background work (speculation, warm-ups): ``cancel``
+        stops it at the next token or batch; None when cancelled before it started."""
+        retrieve = self._retrieve(path, cursor, language, settings, model, automatic)
+        prepared = await asyncio.to_thread(prepare_fim, model, cursor, settings, language,
+                                           self.windows.setdefault(uri, WindowState()),
+                                           retrieve)
+        if cancel.is_set():
+            return None
+        prepared.request.cancel = cancel
+        if max_tokens is not None:
+            prepared.request.max_tokens = max_tokens
+        result = await asyncio.wrap_future(model.engine.submit(prepared.request).future)
+        commit_context(prepared, result)
+        return prepared, result
 
     def _retrieve(self, path: Path | None, cursor: Cursor, language: str, settings: Settings,
                   model: LoadedModel, automatic: bool) -> Retrieve | None:
@@ -293,18 +306,11 @@ class InlinePipeline:
             await asyncio.sleep(settings.context_idle_ms / 1000)
             if cancel.is_set() or self._requests.get(uri, 0) != seen:
                 return  # still typing: the next answer schedules it again
-            retrieve = self._retrieve(path, cursor, language, settings, model, automatic=False)
-            prepared = await asyncio.to_thread(prepare_fim, model, cursor, settings, language,
-                                               self.windows.setdefault(uri, WindowState()),
-                                               retrieve)
-            if cancel.is_set():
-                return
-            prepared.request.cancel, prepared.request.max_tokens = cancel, 0
-            result = await asyncio.wrap_future(model.engine.submit(prepared.request).future)
-            commit_context(prepared, result)
-            if result.stop_reason != "cancelled":
+            done = await self._evaluate_quietly(uri, cursor, language, path, model, settings,
+                                                cancel, automatic=False, max_tokens=0)
+            if done is not None and done[1].stop_reason != "cancelled":
                 self.stats.count("warmed")
-                self.stats.add_tokens(warm_evaluated=result.tokens.evaluated)
+                self.stats.add_tokens(warm_evaluated=done[1].tokens.evaluated)
         except (LlamaLspError, RuntimeError) as exc:  # best effort, like speculation
             log.debug("context warm-up dropped: %s", exc)
         finally:
