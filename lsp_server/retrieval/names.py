@@ -11,6 +11,7 @@ import keyword
 import re
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?:?=\s*[A-Za-z0-9_]*$")
 _RECEIVER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:\.|::|->)\s*[A-Za-z0-9_]*$")
 # Keywords of the indexed languages that would otherwise look like names.
 _COMMON_TEXT = (
@@ -41,4 +42,10 @@ def near_names(prefix: str, suffix: str, limit: int = 24) -> tuple[str, ...]:
 def receiver(prefix: str) -> str | None:
     """The name whose member is being typed (``utils.is_`` -> ``utils``), if any."""
     match = _RECEIVER.search(prefix[-200:].rsplit("\n", 1)[-1])
+    return match.group(1) if match else None
+
+
+def assigned(prefix: str) -> str | None:
+    """The name being assigned at the cursor (``errors = |``, ``let n: T = |``), if any."""
+    match = _ASSIGNED.search(prefix[-200:].rsplit("\n", 1)[-1])
     return match.group(1) if match else None

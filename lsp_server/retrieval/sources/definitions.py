@@ -15,7 +15,7 @@ from pathlib import Path
 from lsp_server.indexing.records import ResolvedImport, Symbol
 from lsp_server.indexing.resolve import Lookup
 from lsp_server.retrieval.excerpts import CLASS_KINDS, MAX_OUTLINE_LINES, definition, outline
-from lsp_server.retrieval.names import receiver
+from lsp_server.retrieval.names import assigned, receiver
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 from lsp_server.retrieval.sources import SourceEnv
 
@@ -33,6 +33,9 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
     if typed:
         names = [typed, *(n for n in names if n != typed)]
     found: dict[str, Snippet] = {}
+    target = assigned(query.prefix)  # ``collect_errors = |``: the class it is likely to be
+    if target and target not in bound:
+        _add_class_of(target, query, env, found)
     for name in names:
         if len(found) >= env.limit:
             break
@@ -139,11 +142,12 @@ def _shared_parts(path: str, other: Path) -> int:
 
 def _add_class_of(name: str, query: ContextQuery, env: SourceEnv,
                   found: dict[str, Snippet]) -> None:
-    """A variable named like a class (``parser`` -> ``Parser``): show that class."""
+    """A variable named like a class (``parser`` -> ``Parser`` or ``_Parser``): show it."""
     class_name = "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
-    for symbol in env.reader.definitions(class_name, limit=AMBIGUOUS + 1)[:AMBIGUOUS]:
-        if symbol.kind in CLASS_KINDS and symbol.path != query.path:
-            _add_symbol(symbol, query, env, found)
+    for candidate in (class_name, "_" + class_name):
+        for symbol in env.reader.definitions(candidate, limit=AMBIGUOUS + 1)[:AMBIGUOUS]:
+            if symbol.kind in CLASS_KINDS and symbol.path != query.path:
+                _add_symbol(symbol, query, env, found)
 
 
 def _add_symbol(symbol: Symbol, query: ContextQuery, env: SourceEnv,
