@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--max-suffix-tokens", type=int, default=256)
     parser.add_argument("--max-context-tokens", type=int, default=1536)
     parser.add_argument("--max-tokens", type=int, default=48)
+    parser.add_argument("--n-threads", type=int, help="llama.cpp threads (default: all cores)")
     args = parser.parse_args()
     modes = [m.strip() for m in args.mode.split(",") if m.strip()]
     if unknown := [m for m in modes if m not in MODES]:
@@ -127,7 +128,7 @@ def main() -> None:
     settings = Settings(n_ctx=args.n_ctx, max_prefix_tokens=args.max_prefix_tokens,
                         max_suffix_tokens=args.max_suffix_tokens,
                         max_context_tokens=args.max_context_tokens, max_tokens=args.max_tokens,
-                        temperature=0.0)
+                        temperature=0.0, n_threads=args.n_threads)
     model = load_model(settings, args.model)
     table = []
     with tempfile.TemporaryDirectory(prefix="llama-lsp-quality-") as tmp:

@@ -3,7 +3,8 @@
 Snippets arrive best first; they are taken while their exact token counts fit the
 context budget. Then the order: blocks already in the KV cache keep the order they have
 there (so consecutive requests share the longest prefix, and a block that leaves only
-shifts the ones after it), and new blocks go after them. On the keystroke path new
+shifts the ones after it), and new blocks go after them, the best one last (nearest the
+local window). On the keystroke path new
 blocks are not evaluated at all: they are ``deferred`` and the pipeline warms them in
 the background once the user pauses (ARCHITECTURE.md, "Decisions that matter for speed").
 """
@@ -31,7 +32,9 @@ class ContextOrder:
         by_key = {block.key: block for block in chosen}
         kept = [by_key[key] for key in cached if key in by_key]
         known = set(cached)
-        new = [block for block in chosen if block.key not in known]
+        # New blocks go after the cached ones, the best last: nearest the cursor, where
+        # a model attends most.
+        new = [block for block in reversed(chosen) if block.key not in known]
         return (kept + new, []) if allow_new else (kept, new)
 
     def commit(self, blocks: tuple[Block, ...] | list[Block]) -> None:

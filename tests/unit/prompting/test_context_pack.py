@@ -43,18 +43,21 @@ def keys(blocks: list[Block]) -> list[str]:
 
 def test_arrange_keeps_the_cached_order_and_appends_new_blocks() -> None:
     order = ContextOrder()
-    assert order.arrange([block("a"), block("b")], allow_new=True) == ([block("a"), block("b")], [])
+    # Nothing cached: the best-ranked block goes last, nearest the local window.
+    assert order.arrange([block("a"), block("b")], allow_new=True) == ([block("b"), block("a")], [])
     order.commit([block("a"), block("b"), block("c")])
-    # Ranked c, d, a now: the cached ones keep their cache order, the new one goes last.
-    chosen, deferred = order.arrange([block("c"), block("d"), block("a")], allow_new=True)
-    assert keys(chosen) == ["a.py", "c.py", "d.py"] and deferred == []
+    # Ranked c, d, e, a now: the cached ones keep their cache order, new ones go after
+    # them, the better of the two new ones last.
+    chosen, deferred = order.arrange([block("c"), block("d"), block("e"), block("a")],
+                                     allow_new=True)
+    assert keys(chosen) == ["a.py", "c.py", "e.py", "d.py"] and deferred == []
     assert order.keys == [block(n).key for n in "abc"]  # arrange alone commits nothing
 
 
 def test_keystroke_path_defers_new_blocks() -> None:
     order = ContextOrder()
-    assert order.arrange([block("a"), block("b")], allow_new=False) == ([], [block("a"),
-                                                                            block("b")])
+    assert order.arrange([block("a"), block("b")], allow_new=False) == ([], [block("b"),
+                                                                            block("a")])
     order.commit([block("a"), block("b")])
     chosen, deferred = order.arrange([block("x"), block("b"), block("a")], allow_new=False)
     assert keys(chosen) == ["a.py", "b.py"] and keys(deferred) == ["x.py"]

@@ -95,8 +95,9 @@ def test_dropped_middle_block_is_shifted_not_reevaluated(
 ) -> None:
     model, config, order = load("qwen"), settings(), ContextOrder()
     cursor = cursor_at_end(DOCUMENT)
+    # Ranked C, B, A: new blocks go best last, so the cache holds A, B, C.
     first = prepare_fim(model, cursor, config, "python", None,
-                        retrieve_of(order, "ABC", allow_new=True))
+                        retrieve_of(order, "CBA", allow_new=True))
     assert first.packed is not None
     run(model, first)
     assert order.keys == [SNIPPETS[n].key for n in "ABC"]
