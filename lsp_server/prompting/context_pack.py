@@ -1,24 +1,21 @@
 """Choose the repository context that fits, in the order the KV cache already holds.
 
 Snippets arrive best first; they are taken while their exact token counts fit the
-context budget (the best few are cut to the room left, whole lines, rather than
-dropped). Then the order: blocks already in the KV cache keep the order they have
+context budget. Then the order: blocks already in the KV cache keep the order they have
 there (so consecutive requests share the longest prefix, and a block that leaves only
 shifts the ones after it), and new blocks go after them, the best one last (nearest the
-local window). On the keystroke path new blocks are not evaluated at all: they are
-``deferred`` and the pipeline warms them in the background once the user pauses (ARCHITECTURE.md, "Decisions that matter for speed").
+local window). On the keystroke path new
+blocks are not evaluated at all: they are ``deferred`` and the pipeline warms them in
+the background once the user pauses (ARCHITECTURE.md, "Decisions that matter for speed").
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from lsp_server.prompting.repo_context import Block, ContextRenderer, RepoContext
 from lsp_server.retrieval.snippet import Snippet
-
-TRIM_RANKS = 3  # the best snippets are cut to the room left rather than left out
-MIN_TRIMMED_LINES = 3
 
 
 class ContextOrder:
@@ -78,33 +75,11 @@ def pack(renderer: ContextRenderer, request: ContextRequest, budget: int,
     if room <= 0:
         return None
     chosen: list[Block] = []
-    for rank, snippet in enumerate(request.snippets):
-        block: Block | None = renderer.block(snippet, language)
-        if block is not None and len(block.ids) > room and rank < TRIM_RANKS:
-            block = _trimmed(renderer, snippet, language, room)
-        if block is not None and len(block.ids) <= room:
+    for snippet in request.snippets:
+        block = renderer.block(snippet, language)
+        if len(block.ids) <= room:
             chosen.append(block)
             room -= len(block.ids)
     blocks, deferred = request.order.arrange(chosen, request.allow_new)
     context = RepoContext(renderer.layout.place, header, tuple(blocks), current)
     return Packed(context, tuple(deferred))
-
-
-def _trimmed(renderer: ContextRenderer, snippet: Snippet, language: str,
-             room: int) -> Block | None:
-    """The longest head of ``snippet`` (whole lines) whose block fits ``room`` tokens: a
-    long module outline or class is worth its first part; None if not 3 lines fit."""
-    lines = snippet.text.split("\n")
-
-    def head(n: int) -> Block:
-        return renderer.block(replace(snippet, text="\n".join(lines[:n]),
-                                      end_line=snippet.start_line + n - 1), language)
-
-    low, high = 0, len(lines) - 1
-    while low < high:
-        mid = (low + high + 1) // 2
-        if len(head(mid).ids) <= room:
-            low = mid
-        else:
-            high = mid - 1
-    return head(low) if low >= MIN_TRIMMED_LINES else None

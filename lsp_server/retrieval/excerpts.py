@@ -22,7 +22,7 @@ MAX_HEADER_LINES = 10  # a class's lines before its first member (docstring, att
 MAX_FUNCTION_LINES = 14
 MAX_VALUE_LINES = 8
 MAX_MEMBERS = 40
-MAX_OUTLINE_LINES = 150  # packing cuts what does not fit
+MAX_OUTLINE_LINES = 60
 MAX_FILE_BYTES = 1 << 20
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ import pytest
 from lsp_server.config import Settings
 from lsp_server.documents.cursor import Cursor
 from lsp_server.generation.loader import LoadedModel, load_model
-from lsp_server.prompting.context_pack import ContextOrder, ContextRequest, pack
+from lsp_server.prompting.context_pack import ContextOrder, ContextRequest
 from lsp_server.prompting.fim_request import LocalWindow, budgets, prepare_fim
 from lsp_server.prompting.repo_context import Block, renderer_for
 from lsp_server.retrieval.snippet import Snippet
@@ -155,21 +154,3 @@ def test_a_cursor_line_longer_than_the_budget_still_fits(
     prepared = prepare_fim(model, Cursor("import os\n" + line, "]\n", 1, len(line)), config,
                            "python")
     assert len(prepared.prompt.ids) <= 256 - config.max_tokens
-
-
-def test_a_best_snippet_too_long_for_the_room_is_cut_to_whole_lines(
-    models: dict[tuple[str, int], LoadedModel],
-) -> None:
-    model = models["qwen", 1024]
-    outline = "\n".join(f"class Node{i}(Expr): ..." for i in range(200))
-    request = ContextRequest([snippet("nodes", outline)], "owner/repo", "a.py",
-                             ContextOrder(), allow_new=True)
-    renderer = renderer_for(model.require_fim(), model.backend)
-    packed = pack(renderer, request, 300, "python")
-    assert packed is not None and packed.context.tokens <= 300
-    (block,) = packed.context.blocks
-    head = block.snippet.text.split("\n")
-    assert 3 <= len(head) < 200 and head == outline.split("\n")[: len(head)]
-    longer = replace(block.snippet, text="\n".join(outline.split("\n")[: len(head) + 1]))
-    fixed = packed.context.tokens - len(block.ids)  # header and current file
-    assert fixed + len(renderer.block(longer, "python").ids) > 300  # one more line: over
