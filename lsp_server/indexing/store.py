@@ -105,6 +105,9 @@ class Store:
         if cold:
             drop_indexes(self.conn)
             self._automerge(COLD_AUTOMERGE)
+            # Checkpointing as the WAL fills would copy pages that later batches rewrite:
+            # once, at the end, copies each page once.
+            self.conn.execute("PRAGMA wal_autocheckpoint = 0")
         loader = Loader(self, COMMIT_BYTES if bulk else 0, fresh=fresh)
         try:
             yield loader
@@ -117,6 +120,7 @@ class Store:
                 if cold:
                     self._automerge(AUTOMERGE)
                     create_indexes(self.conn)
+                    self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
 
     def _automerge(self, segments: int) -> None:
