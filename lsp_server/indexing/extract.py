@@ -26,7 +26,7 @@ from typing import NamedTuple
 import tree_sitter
 
 from lsp_server.indexing.chunking import ChunkRow, chunk_rows
-from lsp_server.indexing.docs import MAX_SIGNATURE, clean_comments, clean_docstring, signature
+from lsp_server.indexing.docs import clean_comments, clean_docstring, signature
 from lsp_server.languages import QUERY_PURPOSES, grammar, languages, query_source
 
 # name, kind, scope, signature, doc, start_line, start_col, end_line, end_col
@@ -148,16 +148,8 @@ class Extractor:
                 scope = f"{scope}.{own_scope}" if scope else own_scope
             stack.append((d_start, d_end, f"{scope}.{name}" if scope else name, kind))
             start, end = node.start_point, node.end_point
-            # ``docs.signature``, inlined for the usual case of a one-line signature
             body = body_node.start_byte if body_node is not None else None
-            if body is not None and body > d_start:
-                stop = body
-            else:
-                newline = source.find(b"\n", d_start, d_end)
-                stop = d_end if newline < 0 else newline
-            raw = source[d_start:min(stop, d_start + MAX_SIGNATURE)]
-            sig = (raw.decode("utf-8", "replace").rstrip() if b"\n" not in raw
-                   else signature(source, d_start, d_end, body))
+            sig = signature(source, d_start, d_end, body)
             doc = clean_docstring(_text(doc_node)) if doc_node is not None else doc_of(node,
                                                                                     source)
             rows.append((name, kind, scope, sig, doc, start[0], start[1], end[0], end[1]))
