@@ -15,7 +15,7 @@ from lsp_server.retrieval.snippet import Snippet
 
 K = 60
 REPEAT_SHARE = 0.6  # a snippet whose lines are this much in the local window adds nothing
-WEIGHTS = {"definitions": 1.0, "similar": 0.8, "recent": 0.6, "outline": 0.5}
+WEIGHTS = {"definitions": 1.0, "similar": 1.0, "recent": 0.6, "outline": 0.5}
 
 
 def fuse(ranked: Mapping[str, list[Snippet]], local_window: str) -> list[Snippet]:

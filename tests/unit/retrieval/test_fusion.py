@@ -10,6 +10,7 @@ from typing import cast
 import pytest
 
 from lsp_server.indexing.reader import IndexReader
+from lsp_server.retrieval import fusion
 from lsp_server.retrieval import gather as gather_module
 from lsp_server.retrieval.fusion import fuse
 from lsp_server.retrieval.gather import gather
@@ -26,7 +27,8 @@ def paths(snippets: list[Snippet]) -> list[str]:
     return [s.path for s in snippets]
 
 
-def test_rrf_interleaves_sources_by_weight_and_rank() -> None:
+def test_rrf_interleaves_sources_by_weight_and_rank(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fusion, "WEIGHTS", {"definitions": 1.0, "similar": 0.8})
     definitions = [snip(f"d{i}.py") for i in range(20)]
     similar = [snip("s0.py"), snip("s1.py")]
     fused = fuse({"definitions": definitions, "similar": similar}, "")
@@ -34,6 +36,13 @@ def test_rrf_interleaves_sources_by_weight_and_rank() -> None:
     # between 1 / 77 and 1 / 78. Similar's best lands after the 16th definition.
     assert paths(fused) == ([f"d{i}.py" for i in range(16)] + ["s0.py", "d16.py", "s1.py"]
                             + [f"d{i}.py" for i in range(17, 20)])
+
+
+def test_equal_weights_alternate_by_rank() -> None:
+    assert fusion.WEIGHTS["definitions"] == fusion.WEIGHTS["similar"]
+    fused = fuse({"definitions": [snip("d0.py"), snip("d1.py")],
+                  "similar": [snip("s0.py"), snip("s1.py")]}, "")
+    assert paths(fused) == ["d0.py", "s0.py", "d1.py", "s1.py"]  # ties: source order
 
 
 def test_found_by_both_sources_ranks_above_found_by_one() -> None:
