@@ -81,15 +81,25 @@ class ContextRenderer:
         self._tokenizer = ref(tokenizer)  # the renderer must not keep an unloaded model alive
         self.layout: RepoLayout = usable_layout(spec)
         self._cache: OrderedDict[tuple[str, bool], tuple[int, ...]] = OrderedDict()
+        # The same snippet recurs on every keystroke: redacted and rendered once.
+        self._blocks: OrderedDict[tuple[str, str], Block] = OrderedDict()
 
     def header(self, repo_name: str, language: str) -> tuple[int, ...]:
         return self._render(self.layout.header, {"repo_name": repo_name}, language, first=True)
 
     def block(self, snippet: Snippet, language: str) -> Block:
-        code = redact(snippet.text).rstrip("\n") + "\n"
-        ids = self._render(self.layout.file, {"path": snippet.path, "code": code},
-                           snippet.language or language, first=False)
-        return Block(snippet.key, ids, snippet)
+        key = (snippet.key, snippet.language or language)
+        block = self._blocks.get(key)
+        if block is None:
+            code = redact(snippet.text).rstrip("\n") + "\n"
+            ids = self._render(self.layout.file, {"path": snippet.path, "code": code},
+                               key[1], first=False)
+            block = self._blocks[key] = Block(snippet.key, ids, snippet)
+            if len(self._blocks) > CACHE_BLOCKS:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(key)
+        return block
 
     def current(self, path: str, language: str) -> tuple[int, ...]:
         return self._render(self.layout.current, {"path": path}, language, first=False)

@@ -2,18 +2,14 @@
 
 A class is shown as its header and the signatures of its members (what a caller can
 use), a function as its signature and docstring, a constant as its assignment, a module
-as the signatures of its top-level names. Text comes from the file itself (cached by
-mtime), so indentation and comments read as the author wrote them, in any language.
+as the signatures of its top-level names. Text comes from the index's chunks (the file
+as indexed, unsaved edits included), so indentation and comments read as the author
+wrote them, in any language.
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from collections import OrderedDict
-from pathlib import Path
-
-from lsp_server.indexing.records import Symbol
+from lsp_server.indexing.records import Chunk, Symbol
 
 CLASS_KINDS = frozenset({"class", "struct", "interface", "trait", "enum", "impl", "namespace",
                          "module"})
@@ -23,42 +19,20 @@ MAX_FUNCTION_LINES = 14
 MAX_VALUE_LINES = 8
 MAX_MEMBERS = 40
 MAX_OUTLINE_LINES = 60
-MAX_FILE_BYTES = 1 << 20
 
 
-class FileLines:
-    """The lines of recently read files, re-read when their size or mtime changes."""
-
-    def __init__(self, capacity: int = 64) -> None:
-        self.capacity = capacity
-        self._files: OrderedDict[str, tuple[tuple[int, int], list[str]]] = OrderedDict()
-        self._lock = threading.Lock()  # sources run on several threads
-
-    def get(self, path: Path | str) -> list[str]:
-        with self._lock:
-            return self._get(str(path))
-
-    def _get(self, key: str) -> list[str]:
-        try:
-            stat = os.stat(key)
-        except OSError:
-            return []
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        cached = self._files.get(key)
-        if cached is not None and cached[0] == stamp:
-            self._files.move_to_end(key)
-            return cached[1]
-        if stat.st_size > MAX_FILE_BYTES:
-            return []
-        try:
-            with open(key, encoding="utf-8", errors="replace") as fh:
-                lines = fh.read().split("\n")
-        except OSError:
-            return []
-        self._files[key] = (stamp, lines)
-        if len(self._files) > self.capacity:
-            self._files.popitem(last=False)
-        return lines
+def file_lines(chunks: list[Chunk]) -> list[str]:
+    """A file's lines rebuilt from its index chunks (every non-blank line is in exactly
+    one; blank lines stay blank): the text the symbols' positions refer to, unsaved
+    edits of open documents included, without reading the disk again."""
+    if not chunks:
+        return []
+    lines = [""] * (max(c.end_line for c in chunks) + 1)
+    for chunk in chunks:
+        for offset, line in enumerate(chunk.text.split("\n")):
+            if chunk.start_line + offset < len(lines):
+                lines[chunk.start_line + offset] = line
+    return lines
 
 
 def definition(symbol: Symbol, lines: list[str], members: list[Symbol]) -> str:

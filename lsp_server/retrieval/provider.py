@@ -8,6 +8,7 @@ loaded model, the order of the context blocks in its KV cache.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,6 @@ from lsp_server.indexing.reader import IndexReader
 from lsp_server.prompting.context_pack import ContextOrder, ContextRequest
 from lsp_server.prompting.fim_request import LocalWindow, Retrieve
 from lsp_server.retrieval.activity import Activity
-from lsp_server.retrieval.excerpts import FileLines
 from lsp_server.retrieval.gather import gather
 from lsp_server.retrieval.names import near_names
 from lsp_server.retrieval.repository import repository_name
@@ -32,7 +32,6 @@ class ContextProvider:
                  roots: Callable[[], list[Path]], activity: Activity | None = None) -> None:
         self.reader, self.roots = reader, roots
         self.activity = activity or Activity()
-        self.files = FileLines()
         self._orders: dict[int, tuple[object, ContextOrder]] = {}
 
     def order(self, model: object) -> ContextOrder:
@@ -56,7 +55,7 @@ class ContextProvider:
             query = ContextQuery(path, root, language, cursor.prefix, cursor.suffix,
                                  cursor.line, (window.first_line, window.last_line),
                                  near_names(cursor.prefix, cursor.suffix))
-            env = SourceEnv(reader, self.files, self.activity)
+            env = SourceEnv(reader, self.activity)
             found = gather(query, env, list(settings.context_sources),
                            settings.context_timeout_ms, window.prefix + window.suffix)
             report: dict[str, Any] = {"sourceMs": found.ms, "late": found.late,
@@ -68,5 +67,11 @@ class ContextProvider:
 
     def _root_of(self, path: Path) -> Path:
         """The innermost workspace folder holding ``path`` (its own folder otherwise)."""
-        holders = [r.resolve() for r in self.roots() if path.is_relative_to(r.resolve())]
+        holders = [r for r in _resolved(tuple(self.roots())) if path.is_relative_to(r)]
         return max(holders, key=lambda r: len(r.parts)) if holders else path.parent
+
+
+@lru_cache(maxsize=8)
+def _resolved(roots: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The folders as the index names them (resolved), once per set of folders."""
+    return tuple(root.resolve() for root in roots)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 
@@ -18,7 +19,7 @@ class Snippet:
     source: str  # the source that found it: definitions, similar, recent, outline
     language: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Stable identity: the same text of the same file is the same block of tokens,
         which is what lets consecutive prompts share it in the KV cache."""
@@ -44,11 +45,12 @@ class ContextQuery:
     near: tuple[str, ...] = field(default=())  # identifiers near the cursor, nearest first
 
     def relative(self, path: Path | str) -> str:
-        """``path`` as the prompt names it: relative to the workspace folder."""
-        try:
-            return Path(path).resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return Path(path).name
+        """``path`` as the prompt names it: relative to the workspace folder (index paths
+        are absolute already: no file-system call unless a symlink is in the way)."""
+        for candidate in (Path(path), Path(path).resolve()):
+            if candidate.is_relative_to(self.root):
+                return candidate.relative_to(self.root).as_posix()
+        return Path(path).name
 
     def in_window(self, path: Path | str, start: int, end: int) -> bool:
         """Whether lines ``start..end`` of ``path`` are (mostly) in the local window already."""

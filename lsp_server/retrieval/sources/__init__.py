@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lsp_server.indexing.reader import IndexReader
 from lsp_server.retrieval.activity import Activity
-from lsp_server.retrieval.excerpts import FileLines
+from lsp_server.retrieval.excerpts import file_lines
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 
 
@@ -21,9 +22,15 @@ class SourceEnv:
     """What every source may read."""
 
     reader: IndexReader
-    files: FileLines = field(default_factory=FileLines)
     activity: Activity = field(default_factory=Activity)
     limit: int = 10  # snippets per source
+    _lines: dict[Path, list[str]] = field(default_factory=dict)
+
+    def lines(self, path: Path) -> list[str]:
+        """A file's lines as indexed, read once per request."""
+        if path not in self._lines:
+            self._lines[path] = file_lines(self.reader.chunks(path))
+        return self._lines[path]
 
 
 Source = Callable[[ContextQuery, SourceEnv], list[Snippet]]

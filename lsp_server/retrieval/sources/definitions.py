@@ -96,7 +96,7 @@ def _add_module(path: Path, query: ContextQuery, env: SourceEnv,
     if path == query.path:
         return
     symbols = env.reader.symbols(path)
-    lines = env.files.get(path)
+    lines = env.lines(path)
     text = outline(symbols, lines)
     if text.count("\n") < SMALL_OUTLINE:  # a package's __init__ re-exports: show its text
         text = "\n".join(lines[:MAX_OUTLINE_LINES]).strip("\n")
@@ -159,7 +159,7 @@ def _add_symbol(symbol: Symbol, query: ContextQuery, env: SourceEnv,
         qualified = symbol.qualified_name
         members = [s for s in env.reader.symbols(symbol.path)
                    if s.scope == qualified and symbol.start_line <= s.start_line]
-    text = definition(symbol, env.files.get(symbol.path), members)
+    text = definition(symbol, env.lines(symbol.path), members)
     if text.strip():
         _keep(Snippet(query.relative(symbol.path), symbol.start_line, symbol.end_line, text,
                       "definitions"), found)
