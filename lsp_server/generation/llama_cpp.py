@@ -25,7 +25,7 @@ from lsp_server.generation.backend import GenerationRequest, GenerationResult, T
 from lsp_server.generation.gguf_file import GGUFInfo, read_gguf
 from lsp_server.generation.healing import TokenHealer, pick_token
 from lsp_server.generation.kv_reuse import KvPlan, plan_reuse
-from lsp_server.generation.memory import head_sizes
+from lsp_server.generation.memory import check_fits, head_sizes
 from lsp_server.generation.text_stream import TextStream
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ class LlamaCppBackend:
         self.path = Path(path).expanduser()
         self.info: GGUFInfo = read_gguf(self.path)  # clear errors before llama.cpp sees it
         _check_kv_cache_type(self.info, settings.kv_cache_type)
+        check_fits(self.info, settings)  # before llama.cpp allocates the KV cache
         try:
             self.llm = llama_cpp.Llama(model_path=str(self.path), **load_params(settings))
         except (ValueError, RuntimeError, OSError) as exc:

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsp_server.errors import CannotInfillError
-from lsp_server.generation.gguf_file import GGUFInfo, read_gguf
+from lsp_server.generation.gguf_file import GGUFInfo
 from lsp_server.generation.llama_cpp import LlamaCppBackend
-from lsp_server.generation.memory import check_fits
 from lsp_server.generation.worker import Engine
 from lsp_server.prompting.families import FimSpec, detect_family
 
@@ -50,7 +49,6 @@ def load_model(settings: Settings, path: Path | None = None) -> LoadedModel:
 
         path = resolve_model(settings.model, settings.cache_dir)
     start = time.perf_counter()
-    check_fits(read_gguf(Path(path).expanduser()), settings)  # before llama.cpp allocates
     backend = LlamaCppBackend(path, settings)
     fim = detect_family(backend.info)
     load_ms = (time.perf_counter() - start) * 1000
