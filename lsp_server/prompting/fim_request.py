@@ -82,12 +82,6 @@ def budgets(settings: Settings, n_ctx: int) -> Budgets:
     return Budgets(scaled_prefix, scaled_suffix, max(0, room - scaled_prefix - scaled_suffix))
 
 
-def window_budgets(settings: Settings, n_ctx: int) -> tuple[int, int]:
-    """Prefix and suffix budgets (see ``budgets``)."""
-    split = budgets(settings, n_ctx)
-    return split.prefix, split.suffix
-
-
 def prepare_fim(
     model: LoadedModel, cursor: Cursor, settings: Settings, language: str,
     state: WindowState | None = None, retrieve: Retrieve | None = None,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lsp_server.config import Settings
 from lsp_server.generation.gguf_file import read_gguf
-from lsp_server.prompting.fim_request import window_budgets
+from lsp_server.prompting.fim_request import budgets
 from tests.e2e.cli import run_cli, run_json
 
 SOURCE = "def add(a, b):\n    \n"
@@ -106,5 +106,5 @@ def test_small_context_shrinks_the_window_instead_of_failing(
     # the budget is used, not thrown away: a fresh window fills 7/8 of the prefix budget
     # (the rest is its room to grow while typing, see window.fit_prefix_anchored), less
     # at most one line (about 7 tokens here) for whole lines
-    prefix_budget = window_budgets(Settings(n_ctx=256, max_tokens=16), 256)[0]
+    prefix_budget = budgets(Settings(n_ctx=256, max_tokens=16), 256).prefix
     assert out["tokens"]["prompt"] >= prefix_budget - prefix_budget // 8 - 7

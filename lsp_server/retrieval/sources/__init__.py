@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lsp_server.indexing.reader import IndexReader
+from lsp_server.indexing.records import Symbol
 from lsp_server.retrieval.activity import Activity
 from lsp_server.retrieval.excerpts import file_lines
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
@@ -25,6 +26,13 @@ class SourceEnv:
     activity: Activity = field(default_factory=Activity)
     limit: int = 10  # snippets per source
     _lines: dict[Path, list[str]] = field(default_factory=dict)
+    _symbols: dict[Path, list[Symbol]] = field(default_factory=dict)
+
+    def symbols(self, path: Path) -> list[Symbol]:
+        """A file's definitions (an outline), read once per request."""
+        if path not in self._symbols:
+            self._symbols[path] = self.reader.symbols(path)
+        return self._symbols[path]
 
     def lines(self, path: Path) -> list[str]:
         """A file's lines as indexed, read once per request."""

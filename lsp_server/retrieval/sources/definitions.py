@@ -95,7 +95,7 @@ def _add_module(path: Path, query: ContextQuery, env: SourceEnv,
                 found: dict[str, Snippet]) -> None:
     if path == query.path:
         return
-    symbols = env.reader.symbols(path)
+    symbols = env.symbols(path)
     lines = env.lines(path)
     text = outline(symbols, lines)
     if text.count("\n") < SMALL_OUTLINE:  # a package's __init__ re-exports: show its text
@@ -157,7 +157,7 @@ def _add_symbol(symbol: Symbol, query: ContextQuery, env: SourceEnv,
     members: list[Symbol] = []
     if symbol.kind in CLASS_KINDS:
         qualified = symbol.qualified_name
-        members = [s for s in env.reader.symbols(symbol.path)
+        members = [s for s in env.symbols(symbol.path)
                    if s.scope == qualified and symbol.start_line <= s.start_line]
     text = definition(symbol, env.lines(symbol.path), members)
     if text.strip():
