@@ -2,9 +2,11 @@
 
 Runs line-completion cases (the format of ``shared/data/crossfile-dev``) through the
 editor's own pipeline: the case's repository is indexed, the case's file is replaced in
-the index by the document with the hole (``prefix + suffix``: window-only text, so the
-answer is nowhere), and a completion is requested at the cursor as an invoked request
-(the user asked and waits, so new context is evaluated at once). Writes one
+the index by the document with the hole, and a completion is requested at the cursor as
+an invoked request (the user asked and waits, so new context is evaluated at once). The
+document is the whole file with the masked text cut out (``--document file``: what the
+editor has open; the answer is nowhere) or only the case's ``prefix + suffix`` windows
+(``--document window``: the file's imports and classes beyond the windows are unknown). Writes one
 ``{"id", "completion"}`` line per case and prints, per mode, exact match, edit
 similarity, identifier exact match, cross-file identifier hits (the case directory's
 own ``score_fim.py``) and p50/p90 latency.
@@ -54,13 +56,20 @@ def read_cases(path: Path, limit: int | None) -> list[dict[str, Any]]:
     return sorted(cases, key=lambda c: (c["repo"], c["path"], c["line_no"]))
 
 
-def cursor_of(case: dict[str, Any]) -> Cursor:
+def document_of(case: dict[str, Any], root: Path, whole: bool) -> Cursor:
+    """The open document with the hole as a cursor: the file on disk with ``middle`` cut out
+    (``whole``), or only the case's windows around it."""
     prefix, suffix = case["prefix"], case["suffix"]
+    if whole:
+        text = (root / case["path"]).read_text("utf-8")
+        start = text.index(prefix + case["middle"] + suffix) + len(prefix)
+        prefix, suffix = text[:start], text[start + len(case["middle"]):]
     return Cursor(prefix, suffix, prefix.count("\n"), len(prefix.rsplit("\n", 1)[-1]))
 
 
 def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: LoadedModel,
-             settings: Settings, cache: Path) -> tuple[list[dict[str, Any]], list[float]]:
+             settings: Settings, cache: Path,
+             whole: bool) -> tuple[list[dict[str, Any]], list[float]]:
     settings = settings.model_copy(update={"context_sources": MODES[mode]})
     rows, latencies = [], []
     for repo in dict.fromkeys(c["repo"] for c in cases):
@@ -72,8 +81,8 @@ def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: Loa
         try:
             for case in (c for c in cases if c["repo"] == repo):
                 path = root / case["path"]
-                index.overlay(path, case["prefix"] + case["suffix"]).result()
-                cursor = cursor_of(case)
+                cursor = document_of(case, root, whole)
+                index.overlay(path, cursor.prefix + cursor.suffix).result()
                 start = time.perf_counter()
                 retrieve = (provider.retrieve(path, cursor, "python", settings, model,
                                               allow_new=True) if MODES[mode] else None)
@@ -114,6 +123,9 @@ def main() -> None:
                         help="predictions JSONL; with several modes, one file per mode "
                         "(the mode's name before the extension)")
     parser.add_argument("--limit", type=int, help="an evenly spread subset of the cases")
+    parser.add_argument("--document", choices=("file", "window"), default="file",
+                        help="the open document: the whole file with the hole (default) or "
+                        "only the case's prefix and suffix windows")
     parser.add_argument("--n-ctx", type=int, default=4096)
     parser.add_argument("--max-prefix-tokens", type=int, default=1024)
     parser.add_argument("--max-suffix-tokens", type=int, default=256)
@@ -137,14 +149,14 @@ def main() -> None:
         (Path(tmp) / "score_fim.py").symlink_to((args.cases.parent / "score_fim.py").resolve())
         for mode in modes:
             rows, latencies = run_mode(mode, cases, args.repo_root, model, settings,
-                                       Path(tmp) / "cache")
+                                       Path(tmp) / "cache", args.document == "file")
             out = args.out if len(modes) == 1 else args.out.with_suffix(
                 f".{mode}{args.out.suffix}")
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
             table.append((mode, score(subset, out), latencies))
     model.close()
-    print(f"{len(cases)} cases from {args.cases.name}; document = prefix + suffix (window only)")
+    print(f"{len(cases)} cases from {args.cases.name}; document: {args.document}")
     print(f"{'mode':8} {'em':>6} {'es':>6} {'id_em':>6} {'xid_hit':>8} {'p50 ms':>8} {'p90 ms':>8}")
     for mode, overall, latencies in table:
         p90 = statistics.quantiles(latencies, n=10)[-1] if len(latencies) > 1 else latencies[0]

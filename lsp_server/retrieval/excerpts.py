@@ -59,16 +59,26 @@ def outline(symbols: list[Symbol], lines: list[str]) -> str:
 def _skeleton(symbol: Symbol, lines: list[str], members: list[Symbol]) -> str:
     direct = [m for m in members if m.scope.rsplit(".", 1)[-1] == symbol.name][:MAX_MEMBERS]
     first = direct[0].start_line if direct else symbol.end_line + 1
-    out = [_span(lines, symbol.start_line,
-                 min(first - 1, symbol.start_line + MAX_HEADER_LINES - 1))]
+    body = symbol.start_line + 1
+    out = [_span(lines, symbol.start_line, min(_decorated_from(lines, first, body) - 1,
+                                               symbol.start_line + MAX_HEADER_LINES - 1))]
     for member in direct:
         if member.start_line < first:
             continue
         last = member.start_line + _signature_lines(member) - 1
         if member.kind not in CALLABLE_KINDS:
             last = min(member.end_line, member.start_line + 2)
-        out.append(_span(lines, member.start_line, last))
+        out.append(_span(lines, _decorated_from(lines, member.start_line, body), last))
     return "\n".join(part for part in out if part)
+
+
+def _decorated_from(lines: list[str], start: int, floor: int) -> int:
+    """The first of the decorator / annotation lines right above a member (``@property``,
+    ``@classmethod``, ``@Override``): they say how it is used (``obj.name``, not
+    ``obj.name()``), which a bare signature does not."""
+    while start - 1 >= floor and lines[start - 1].lstrip().startswith("@"):
+        start -= 1
+    return start
 
 
 def _head_end(symbol: Symbol) -> int:

@@ -18,6 +18,10 @@ UTILS = "".join(f"def helper_{i}(value: int) -> int:\n    return value + {i}\n\n
 PARSER = '''class Parser:
     """Reads tokens."""
 
+    @classmethod
+    def from_file(cls, path: str) -> "Parser":
+        return cls(open(path).read())
+
     def __init__(self, source: str) -> None:
         self.source = source
         self.position = 0
@@ -25,6 +29,10 @@ PARSER = '''class Parser:
     def next_token(self) -> str:
         self.position += 1
         return self.source[self.position]
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.source)
 
     def peek(self, offset: int = 0) -> str:
         return self.source[self.position + offset]
@@ -81,11 +89,15 @@ def test_definitions_follow_imports_and_the_receiver(repo: Workspace) -> None:
     assert found[0].path == "pkg/utils.py"
     assert found[0].text.split("\n") == [f"def helper_{i}(value: int) -> int:"
                                          for i in range(9)] + ["def slugify(text: str) -> str:"]
+    # RETRY_LIMITS is imported but not used yet: what the line is most likely about to use.
+    assert found[1].path == "pkg/limits.py"
     texts = by_path(found)
     assert texts["pkg/text.py"] == TEXT.rstrip("\n")  # signature, docstring, short body
     assert texts["pkg/parser.py"] == (
         'class Parser:\n    """Reads tokens."""\n\n'
+        '    @classmethod\n    def from_file(cls, path: str) -> "Parser":\n'
         "    def __init__(self, source: str) -> None:\n    def next_token(self) -> str:\n"
+        "    @property\n    def done(self) -> bool:\n"  # decorators say how it is used
         "    def peek(self, offset: int = 0) -> str:")
     assert texts["pkg/limits.py"] == REPO["pkg/limits.py"].rstrip("\n")  # a constant's value
 
