@@ -9,7 +9,9 @@ editor has open; the answer is nowhere) or only the case's ``prefix + suffix`` w
 (``--document window``: the file's imports and classes beyond the windows are unknown). Writes one
 ``{"id", "completion"}`` line per case and prints, per mode, exact match, edit
 similarity, identifier exact match, cross-file identifier hits (the case directory's
-own ``score_fim.py``) and p50/p90 latency.
+own ``score_fim.py``), how often that identifier was in the packed repository context at
+all (``in_ctx``: what retrieval found, whether or not the model used it) and p50/p90
+latency.
 
 Modes: ``infile`` (local window only), ``bm25`` (plus BM25-similar chunks), ``full``
 (every context source: definitions through imports, similar code, recent edits, outline).
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -38,7 +41,7 @@ from lsp_server.config import Settings
 from lsp_server.documents.cursor import Cursor
 from lsp_server.generation.loader import LoadedModel, load_model
 from lsp_server.indexing.service import WorkspaceIndex
-from lsp_server.pipeline import complete
+from lsp_server.pipeline import Completion, complete
 from lsp_server.retrieval.provider import ContextProvider
 
 T = TypeVar("T")
@@ -69,9 +72,9 @@ def document_of(case: dict[str, Any], root: Path, whole: bool) -> Cursor:
 
 def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: LoadedModel,
              settings: Settings, cache: Path,
-             whole: bool) -> tuple[list[dict[str, Any]], list[float]]:
+             whole: bool) -> tuple[list[dict[str, Any]], list[float], int]:
     settings = settings.model_copy(update={"context_sources": MODES[mode]})
-    rows, latencies = [], []
+    rows, latencies, in_context = [], [], 0
     for repo in dict.fromkeys(c["repo"] for c in cases):
         root = (repo_root / repo).resolve()
         index = WorkspaceIndex.for_settings([root], settings.model_copy(
@@ -89,6 +92,7 @@ def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: Loa
                 done = complete(model, cursor, settings, "python", None, retrieve)
                 latencies.append((time.perf_counter() - start) * 1000)
                 rows.append({"id": case["id"], "completion": done.text})
+                in_context += _in_context(model, done, case["cross_file_identifier"])
                 index.clear_overlay(path).result()
                 print(f"{mode} {len(rows):4d}/{len(cases)} {latencies[-1]:7.0f} ms "
                       f"ctx {done.context.get('tokens', 0):5} tok  {case['id']}: "
@@ -96,7 +100,14 @@ def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: Loa
                       file=sys.stderr, flush=True)
         finally:
             index.close()
-    return rows, latencies
+    return rows, latencies, in_context
+
+
+def _in_context(model: LoadedModel, done: Completion, name: str) -> bool:
+    """Whether ``name`` is spelled in the prompt's repository context (its first tokens)."""
+    tokens = int(str(done.context.get("tokens", 0)))
+    text = model.backend.detokenize(done.prompt_ids[:tokens]) if tokens else ""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 def _same(value: T) -> T:
@@ -148,20 +159,22 @@ def main() -> None:
         subset.write_text("".join(json.dumps(c) + "\n" for c in cases), "utf-8")
         (Path(tmp) / "score_fim.py").symlink_to((args.cases.parent / "score_fim.py").resolve())
         for mode in modes:
-            rows, latencies = run_mode(mode, cases, args.repo_root, model, settings,
+            rows, latencies, in_context = run_mode(mode, cases, args.repo_root, model, settings,
                                        Path(tmp) / "cache", args.document == "file")
             out = args.out if len(modes) == 1 else args.out.with_suffix(
                 f".{mode}{args.out.suffix}")
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
-            table.append((mode, score(subset, out), latencies))
+            table.append((mode, score(subset, out), latencies, in_context / len(cases)))
     model.close()
     print(f"{len(cases)} cases from {args.cases.name}; document: {args.document}")
-    print(f"{'mode':8} {'em':>6} {'es':>6} {'id_em':>6} {'xid_hit':>8} {'p50 ms':>8} {'p90 ms':>8}")
-    for mode, overall, latencies in table:
+    print(f"{'mode':8} {'em':>6} {'es':>6} {'id_em':>6} {'xid_hit':>8} {'in_ctx':>7} "
+          f"{'p50 ms':>8} {'p90 ms':>8}")
+    for mode, overall, latencies, in_ctx in table:
         p90 = statistics.quantiles(latencies, n=10)[-1] if len(latencies) > 1 else latencies[0]
         print(f"{mode:8} {overall['em']:6.3f} {overall['es']:6.3f} {overall['id_em']:6.3f} "
-              f"{overall['xid_hit']:8.3f} {statistics.median(latencies):8.0f} {p90:8.0f}")
+              f"{overall['xid_hit']:8.3f} {in_ctx:7.3f} {statistics.median(latencies):8.0f} "
+              f"{p90:8.0f}")
 
 
 if __name__ == "__main__":
