@@ -146,6 +146,13 @@ class Settings(BaseModel):
         default=80, ge=1, le=10000,
         description="Time box of the context sources; a source later than this is left out.",
     )
+    context_invoked_timeout_ms: int = Field(
+        default=500, ge=1, le=10000,
+        description="Time box of the context sources when the user asked for a completion "
+        "(invoked in the editor, `llama-lsp complete`): they wait for the model anyway, so "
+        "a slow source on a busy machine is worth waiting for. Never below "
+        "context_timeout_ms.",
+    )
     context_idle_ms: int = Field(
         default=600, ge=0, le=60000,
         description="Pause in typing after which new context is evaluated in the background "

@@ -50,6 +50,8 @@ class ContextProvider:
             return None
         root = self._root_of(path)
         order = self.order(model)
+        timeout_ms = settings.context_timeout_ms if not allow_new else max(
+            settings.context_timeout_ms, settings.context_invoked_timeout_ms)
 
         def run(window: LocalWindow) -> ContextRequest:
             query = ContextQuery(path, root, language, cursor.prefix, cursor.suffix,
@@ -57,7 +59,7 @@ class ContextProvider:
                                  near_names(cursor.prefix, cursor.suffix))
             env = SourceEnv(reader, self.activity)
             found = gather(query, env, list(settings.context_sources),
-                           settings.context_timeout_ms, window.prefix + window.suffix)
+                           timeout_ms, window.prefix + window.suffix)
             report: dict[str, Any] = {"sourceMs": found.ms, "late": found.late,
                                       "failed": found.failed, "found": len(found.snippets)}
             return ContextRequest(found.snippets, repository_name(root), query.relative(path),

@@ -9,11 +9,15 @@ from typing import cast
 
 import pytest
 
+from lsp_server.config import Settings
+from lsp_server.documents.cursor import Cursor
 from lsp_server.indexing.reader import IndexReader
+from lsp_server.prompting.fim_request import LocalWindow
 from lsp_server.retrieval import fusion
 from lsp_server.retrieval import gather as gather_module
 from lsp_server.retrieval.fusion import fuse
 from lsp_server.retrieval.gather import gather
+from lsp_server.retrieval.provider import ContextProvider
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 from lsp_server.retrieval.sources import Source, SourceEnv
 
@@ -100,3 +104,27 @@ def test_late_and_failing_sources_are_left_out(
     assert paths(found.snippets) == ["fast.py"]
     assert found.late == ["slow"] and found.failed == ["broken"]
     assert set(found.ms) == {"fast", "total"}
+
+
+def test_an_invoked_request_waits_longer_for_its_sources(
+    release: threading.Event, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    def slowish(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
+        release.wait(0.3)  # later than the keystroke's time box, well within the invoked one
+        return [snip("slow.py", text="def late(): ...")]
+
+    monkeypatch.setattr(gather_module, "sources", lambda: {"similar": slowish})
+    settings = Settings(context_sources=["similar"], context_timeout_ms=50,
+                        context_invoked_timeout_ms=5000)
+    provider = ContextProvider(lambda: cast(IndexReader, object()), lambda: [tmp_path])
+    cursor, window = Cursor("x = 1\n", "", 1, 0), LocalWindow("x = 1\n", "", 0, 1)
+    requests = {}
+    for invoked in (False, True):
+        retrieve = provider.retrieve(tmp_path / "a.py", cursor, "python", settings, object(),
+                                     allow_new=invoked)
+        assert retrieve is not None
+        requests[invoked] = retrieve(window)
+    typed, asked = requests[False], requests[True]
+    assert typed is not None and asked is not None
+    assert typed.report["late"] == ["similar"] and typed.snippets == []
+    assert asked.report["late"] == [] and paths(asked.snippets) == ["slow.py"]
