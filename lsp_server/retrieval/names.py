@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections import Counter
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?:?=\s*[A-Za-z0-9_]*$")
@@ -38,16 +37,6 @@ def near_names(prefix: str, suffix: str, limit: int = 24) -> tuple[str, ...]:
         ordered += _IDENTIFIER.findall(line)
     names = [n for n in dict.fromkeys(ordered) if len(n) > 1 and n.lower() not in _COMMON]
     return tuple(names[:limit])
-
-
-def unused(names: list[str], prefix: str, suffix: str) -> set[str]:
-    """Those of ``names`` (local names an import binds) that the document spells only once,
-    in the import itself: imported but not used yet, so most likely what is about to be
-    written (an import is usually added just before its first use)."""
-    wanted = set(names)
-    counts = Counter(n for n in _IDENTIFIER.findall(prefix) if n in wanted)
-    counts.update(n for n in _IDENTIFIER.findall(suffix) if n in wanted)
-    return {name for name in wanted if counts[name] <= 1}
 
 
 def receiver(prefix: str) -> str | None:

@@ -1,11 +1,11 @@
 """Definitions of the names near the cursor, through the file's imports and the symbols.
 
 In order: the receiver being typed (``utils.`` shows the module's names, ``parser.`` the
-class ``Parser`` with its method signatures), then what the file imports but does not
-use yet (an import is usually written just before its first use), then each name near
-the cursor that an import binds (followed to its real definition, re-exports included)
-or that the symbol table defines in another file, then whatever else the file imports:
-the code a line is most likely to call is what this file brought in.
+class ``Parser`` with its method signatures), then each name near the cursor that an
+import binds (followed to its real definition, re-exports included) or that the symbol
+table defines in another file, then whatever else the file imports: the code a line is
+most likely to call is what this file brought in. (Putting imports the file does not use
+yet first was tried: no gain on the dev cases, and editors add an import after its use.)
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from pathlib import Path
 from lsp_server.indexing.records import ResolvedImport, Symbol
 from lsp_server.indexing.resolve import Lookup
 from lsp_server.retrieval.excerpts import CLASS_KINDS, MAX_OUTLINE_LINES, definition, outline
-from lsp_server.retrieval.names import assigned, receiver, unused
+from lsp_server.retrieval.names import assigned, receiver
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 from lsp_server.retrieval.sources import SourceEnv
 
 _BASES = re.compile(r"\((.*)\)|extends\s+([\w.]+)")
 _NAME = re.compile(r"[A-Za-z_]\w*(?=\s*(?:[,)\[]|$))")
 AMBIGUOUS = 3  # a bare name defined in more files than this is not worth showing
-MAX_UNUSED = 4  # more imports than this unused at once are leftovers, not intentions
 SMALL_OUTLINE = 8  # outline lines below which the module's own text says more
 
 
@@ -31,10 +30,9 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
     imports = env.reader.imports(query.path)
     bound = _bindings(imports)
     typed = receiver(query.prefix)
-    fresh = unused(list(bound), query.prefix, query.suffix)
-    fresh_first = [n for n in reversed(bound) if n in fresh] if len(fresh) <= MAX_UNUSED else []
-    names = [*([typed] if typed else []), *fresh_first, *query.near]
-    names = list(dict.fromkeys(names))
+    names = list(query.near)
+    if typed:
+        names = [typed, *(n for n in names if n != typed)]
     found: dict[str, Snippet] = {}
     target = assigned(query.prefix)  # ``collect_errors = |``: the class it is likely to be
     if target and target not in bound:

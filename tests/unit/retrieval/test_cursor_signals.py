@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lsp_server.retrieval.activity import Activity, Place
-from lsp_server.retrieval.names import near_names, receiver, unused
+from lsp_server.retrieval.names import near_names, receiver
 from lsp_server.retrieval.repository import repository_name
 
 PREFIX = "import os\n\ndef load(path, x):\n    data = read_file(path)\n    result = parse(data"
@@ -85,9 +85,3 @@ def test_repository_name_is_the_folder_without_an_origin(tmp_path: Path) -> None
     assert repository_name(local) == "local-only"
     broken = write_git_config(tmp_path / "broken", "this is not [an ini\n")
     assert repository_name(broken) == "broken"
-
-
-def test_unused_imports_are_those_spelled_only_in_their_import() -> None:
-    prefix = "from pkg import Parser, slugify, LIMIT\nimport os.path\n\nx = Parser(os.path.sep)\n"
-    suffix = "\nprint(slugify)  # LIMITS is another name\n"
-    assert unused(["Parser", "slugify", "LIMIT", "os"], prefix, suffix) == {"LIMIT"}
