@@ -4,14 +4,14 @@ Qwen2.5-Coder and StarCoder2 were trained on whole repositories laid out with th
 tokens (``<|repo_name|>name`` then ``<|file_sep|>path\\ncode`` per file); the others get
 path-headed snippets in the language's comment syntax at the start of the prefix (how
 Code Llama's users and most peers do it). Each snippet is its own block of ids,
-tokenized alone and cached by its text's hash, so the same snippet is the same ids in
-every prompt: what lets the KV cache keep it, or shift it when a block before it leaves.
-Every snippet is redacted before it is tokenized.
+redacted, rendered and tokenized once and cached by its key (path, line and a hash of its
+text), so the same snippet is the same ids in every prompt: what lets the KV cache keep
+it, or shift it when a block before it leaves. The header and the current file's line
+are a few tokens: tokenized per request.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from string import Template
@@ -80,8 +80,7 @@ class ContextRenderer:
         self.spec = spec
         self._tokenizer = ref(tokenizer)  # the renderer must not keep an unloaded model alive
         self.layout: RepoLayout = usable_layout(spec)
-        self._cache: OrderedDict[tuple[str, bool], tuple[int, ...]] = OrderedDict()
-        # The same snippet recurs on every keystroke: redacted and rendered once.
+        # The same snippet recurs on every keystroke: redacted, rendered, tokenized once.
         self._blocks: OrderedDict[tuple[str, str], Block] = OrderedDict()
 
     def header(self, repo_name: str, language: str) -> tuple[int, ...]:
@@ -118,21 +117,10 @@ class ContextRenderer:
         return tuple(ids)
 
     def _tokens(self, text: str, *, continuation: bool) -> tuple[int, ...]:
-        """Token ids of ``text``, cached by its hash (snippets recur on every keystroke)."""
-        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-        key = (digest, continuation)
-        ids = self._cache.get(key)
-        if ids is None:
-            tokenizer = self._tokenizer()
-            assert tokenizer is not None  # only called while the caller holds the model
-            raw = (tokenize_continuation(tokenizer, text) if continuation
-                   else tokenizer.tokenize(text))
-            ids = self._cache[key] = tuple(raw)
-            if len(self._cache) > CACHE_BLOCKS:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(key)
-        return ids
+        tokenizer = self._tokenizer()
+        assert tokenizer is not None  # only called while the caller holds the model
+        return tuple(tokenize_continuation(tokenizer, text) if continuation
+                     else tokenizer.tokenize(text))
 
 
 def renderer_for(spec: FimSpec, tokenizer: Tokenizer) -> ContextRenderer:
