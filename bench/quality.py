@@ -88,7 +88,7 @@ def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: Loa
                 index.overlay(path, cursor.prefix + cursor.suffix).result()
                 start = time.perf_counter()
                 retrieve = (provider.retrieve(path, cursor, "python", settings, model,
-                                              allow_new=True) if MODES[mode] else None)
+                                              invoked=True) if MODES[mode] else None)
                 done = complete(model, cursor, settings, "python", None, retrieve)
                 latencies.append((time.perf_counter() - start) * 1000)
                 rows.append({"id": case["id"], "completion": done.text})

@@ -288,7 +288,7 @@ class InlinePipeline:
         if self.context is None or settings.max_context_tokens == 0:
             return None
         return self.context.retrieve(path, cursor, language, settings, model,
-                                     allow_new=not automatic)
+                                     invoked=not automatic)
 
     def _warm_later(self, uri: str, cursor: Cursor, language: str, path: Path | None,
                     model: LoadedModel, settings: Settings) -> None:

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
                 reader = index.reader
                 provider = ContextProvider(lambda: reader, lambda: [workspace])
                 retrieve = provider.retrieve(args.file.resolve(), cursor, language,
-                                             settings, model, allow_new=True)
+                                             settings, model, invoked=True)
             result = complete(model, cursor, settings, language, None, retrieve)
         finally:
             if index is not None:

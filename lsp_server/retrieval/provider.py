@@ -43,14 +43,16 @@ class ContextProvider:
         return entry[1]
 
     def retrieve(self, path: Path | None, cursor: Cursor, language: str, settings: Settings,
-                 model: object, *, allow_new: bool) -> Retrieve | None:
-        """The callback for this cursor, or None when there is no context to be had."""
+                 model: object, *, invoked: bool) -> Retrieve | None:
+        """The callback for this cursor, or None when there is no context to be had.
+        ``invoked``: the user asked and waits (not a keystroke), so new context is used at
+        once and the sources get the longer time box."""
         reader = self.reader()
         if reader is None or path is None or not settings.context_sources:
             return None
         root = self._root_of(path)
         order = self.order(model)
-        timeout_ms = settings.context_timeout_ms if not allow_new else max(
+        timeout_ms = settings.context_timeout_ms if not invoked else max(
             settings.context_timeout_ms, settings.context_invoked_timeout_ms)
 
         def run(window: LocalWindow) -> ContextRequest:
@@ -63,7 +65,7 @@ class ContextProvider:
             report: dict[str, Any] = {"sourceMs": found.ms, "late": found.late,
                                       "failed": found.failed, "found": len(found.snippets)}
             return ContextRequest(found.snippets, repository_name(root), query.relative(path),
-                                  order, allow_new, report)
+                                  order, invoked, report)
 
         return run
 

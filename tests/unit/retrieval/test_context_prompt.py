@@ -52,7 +52,7 @@ SIGNATURE = "def circle_area(radius: float) -> float:"
 def prepare(workspace: Workspace, model: LoadedModel, *, context: bool) -> PreparedFim:
     path, cursor, config = workspace.path("app/main.py"), cursor_at_end(MAIN), settings()
     retrieve = (workspace.provider.retrieve(path, cursor, "python", config, model,
-                                            allow_new=True) if context else None)
+                                            invoked=True) if context else None)
     return prepare_fim(model, cursor, config, "python", None, retrieve)
 
 

@@ -121,7 +121,7 @@ def test_an_invoked_request_waits_longer_for_its_sources(
     requests = {}
     for invoked in (False, True):
         retrieve = provider.retrieve(tmp_path / "a.py", cursor, "python", settings, object(),
-                                     allow_new=invoked)
+                                     invoked=invoked)
         assert retrieve is not None
         requests[invoked] = retrieve(window)
     typed, asked = requests[False], requests[True]

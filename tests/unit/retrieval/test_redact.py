@@ -37,7 +37,7 @@ def test_secrets_of_an_imported_file_never_reach_the_prompt(
 ) -> None:
     repo, model, config = workspace(REPO), load(kind), settings()
     path, cursor = repo.path("main.py"), cursor_at_end(MAIN)
-    retrieve = repo.provider.retrieve(path, cursor, "python", config, model, allow_new=True)
+    retrieve = repo.provider.retrieve(path, cursor, "python", config, model, invoked=True)
     prepared = prepare_fim(model, cursor, config, "python", None, retrieve)
     assert prepared.packed is not None and prepared.packed.context.blocks
     text = model.backend.detokenize(prepared.prompt.ids)

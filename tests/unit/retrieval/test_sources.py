@@ -139,7 +139,7 @@ def test_retrieved_context_does_not_repeat_the_lines_being_typed(repo: Workspace
     cursor = Cursor(typed, "", len(lines) - 1, len(lines[-1]))
     repo.provider.activity.viewed(path, cursor.line)  # as InlinePipeline.complete does
     retrieve = repo.provider.retrieve(path, cursor, "python", settings(), object(),
-                                      allow_new=True)
+                                      invoked=True)
     assert retrieve is not None
     request = retrieve(LocalWindow(typed, "", 0, cursor.line))
     assert request is not None
