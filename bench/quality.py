@@ -6,8 +6,8 @@ the index by the document with the hole, and a completion is requested at the cu
 an invoked request (the user asked and waits, so new context is evaluated at once). The
 document is the whole file with the masked text cut out (``--document file``: what the
 editor has open; the answer is nowhere) or only the case's ``prefix + suffix`` windows
-(``--document window``: the file's imports and classes beyond the windows are unknown). Writes one
-``{"id", "completion"}`` line per case and prints, per mode, exact match, edit
+(``--document window``: the file's imports and classes beyond them are unknown). Writes
+one ``{"id", "completion"}`` line per case and prints, per mode, exact match, edit
 similarity, identifier exact match, cross-file identifier hits (the case directory's
 own ``score_fim.py``), how often that identifier was in the packed repository context at
 all (``in_ctx``: what retrieval found, whether or not the model used it) and p50/p90
@@ -105,8 +105,8 @@ def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: Loa
 
 def _in_context(model: LoadedModel, done: Completion, name: str) -> bool:
     """Whether ``name`` is spelled in the prompt's repository context (its first tokens)."""
-    tokens = int(str(done.context.get("tokens", 0)))
-    text = model.backend.detokenize(done.prompt_ids[:tokens]) if tokens else ""
+    tokens = done.context.get("tokens", 0)
+    text = model.backend.detokenize(done.prompt_ids[:tokens]) if isinstance(tokens, int) else ""
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
