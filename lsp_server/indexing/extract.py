@@ -4,10 +4,7 @@ This runs inside the parse processes (and in-process for a single changed file),
 imports only tree-sitter and the language table, compiles each language's queries once
 per process, and returns tuples that pickle cheaply. The three query files of a language
 are compiled as one query, so the tree is walked once (the walk, not the matching, is
-what costs), and the walk stops at the language's ``max_depth``. Patterns rooted at the
-file's root node (``(module (expression_statement ...))``: top-level definitions) would
-stay in progress over the whole walk and be tried at every node; they run instead in a
-second pass that only visits the root's children (a few per cent of a file's matching).
+what costs), and the walk stops at the language's ``max_depth``.
 
 Captures the query files use (see ``lsp_server/languages/queries/``):
 
@@ -50,7 +47,6 @@ class Extraction(NamedTuple):
 # node, doc node, scope named in the code. A plain tuple (one per definition of every file).
 _Definition = tuple[int, int, int, str, tree_sitter.Node, str,
                     tree_sitter.Node | None, tree_sitter.Node | None, str]
-_Match = tuple[int, dict[str, list[tree_sitter.Node]]]  # pattern, captures
 
 
 class Extractor:
@@ -64,8 +60,7 @@ class Extractor:
         self.row = row
         self.parser = tree_sitter.Parser(lang)
         sources = [query_source(language_id, purpose) for purpose in QUERY_PURPOSES]
-        joined = "\n".join(sources)
-        self.query = tree_sitter.Query(lang, joined)
+        self.query = tree_sitter.Query(lang, "\n".join(sources))
         # Which file each pattern came from, by where its text starts in the joined source.
         bounds, offset = [], 0
         for source in sources:
@@ -75,10 +70,6 @@ class Extractor:
             bisect_left(bounds, self.query.start_byte_for_pattern(i) + 1)
             for i in range(self.query.pattern_count)
         ]
-        definitions = [i for i, role in enumerate(self.roles) if role == 0]
-        self.top_query = _top_level_query(self.parser, lang, self.query, joined, definitions)
-        self.language, self._source = lang, joined
-        self._whole_query: tree_sitter.Query | None = None
         self.kinds: dict[int, tuple[str, str]] = {}  # pattern -> (capture, kind)
         self._above: dict[tuple[int, int], list[tree_sitter.Node]] = {}  # of one file
         # What any comment has on the line where it ends: a line comment's marker, or the
@@ -91,38 +82,15 @@ class Extractor:
         ``tree``, when given, is its syntax tree, e.g. re-parsed incrementally)."""
         if tree is None:
             tree = self.parser.parse(source)
-        root = tree.root_node
+        cursor = tree_sitter.QueryCursor(self.query)
+        cursor.set_max_start_depth(self.row.max_depth)
         found: dict[tuple[int, int, str], _Definition] = {}
         imports: list[ImportRow] = []
         spans: list[tuple[int, int]] = []
-        self._above.clear()
-        self._collect(_matches(self.query, root, self.row.max_depth), source, found, imports,
-                      spans)
-        top = _matches(self.top_query, root, 0) if self.top_query is not None else []
-        if top and self._clash(top, found):
-            # ``const a = 1, f = () => 0``: one node, two names from two passes.
-            found.clear()
-            imports.clear()
-            spans.clear()
-            self._collect(_matches(self._whole(), root, self.row.max_depth), source, found,
-                          imports, spans)
-        elif top:
-            self._collect(top, source, found, imports, spans)
-        definitions = sorted(found.values(), key=_outer_first) if len(found) > 1 else [
-            *found.values()]
-        symbols = self._symbols(definitions, source)
-        self._above.clear()  # its nodes would keep the tree alive
-        lines = text.split("\n")
-        return Extraction(symbols, _dedupe_imports(imports), chunk_rows(spans, lines, symbols))
-
-    def _collect(self, matches: list[_Match], source: bytes,
-                 found: dict[tuple[int, int, str], _Definition], imports: list[ImportRow],
-                 spans: list[tuple[int, int]]) -> None:
-        """Definitions (the first pattern wins for a node and name), imports and chunk
-        spans (with the doc comments above them) of the query's matches."""
         roles, kinds = self.roles, self.kinds
         comments_above = self._comments_above
-        for pattern, caps in matches:
+        self._above.clear()
+        for pattern, caps in cursor.matches(tree.root_node):
             role = roles[pattern]
             if role == 2:
                 node = caps["chunk"][0]
@@ -144,29 +112,12 @@ class Extractor:
                     found[key] = (start, end, pattern, kind, node, name,
                                   body[0] if body else None, doc[0] if doc else None,
                                   _text(scope[0]) if scope else "")
-
-    def _clash(self, top: list[_Match], found: dict[tuple[int, int, str], _Definition]) -> bool:
-        """Whether a top-level match and the first pass define different names on one node
-        (then the order of those names, which the scopes follow, is the one query's)."""
-        names: dict[tuple[int, int], set[str]] = {}
-        for d in found.values():
-            names.setdefault((d[0], d[1]), set()).add(d[5])
-        kinds = self.kinds
-        for pattern, caps in top:
-            node = caps[(kinds.get(pattern) or self._kind(pattern, caps))[0]][0]
-            known = names.get((node.start_byte, node.end_byte))
-            if known is not None:
-                known.add(_text(caps["name"][0]))
-                if len(known) > 1:
-                    return True
-        return False
-
-    def _whole(self) -> tree_sitter.Query:
-        """All the patterns in one query, compiled on the first clash."""
-        whole = self._whole_query
-        if whole is None:
-            whole = self._whole_query = tree_sitter.Query(self.language, self._source)
-        return whole
+        definitions = sorted(found.values(), key=_outer_first) if len(found) > 1 else [
+            *found.values()]
+        symbols = self._symbols(definitions, source)
+        self._above.clear()  # its nodes would keep the tree alive
+        lines = text.split("\n")
+        return Extraction(symbols, _dedupe_imports(imports), chunk_rows(spans, lines, symbols))
 
     def _kind(self, pattern: int, caps: dict[str, list[tree_sitter.Node]]) -> tuple[str, str]:
         capture = next(key for key in caps if key.startswith("definition."))
@@ -258,35 +209,6 @@ def extractor_for(language_id: str) -> Extractor | None:
     if row is None or not row.grammar or not query_source(language_id, "definitions"):
         return None
     return Extractor(language_id)
-
-
-def _matches(query: tree_sitter.Query, root: tree_sitter.Node, depth: int) -> list[_Match]:
-    cursor = tree_sitter.QueryCursor(query)
-    cursor.set_max_start_depth(depth)
-    return cursor.matches(root)
-
-
-def _top_level_query(parser: tree_sitter.Parser, lang: tree_sitter.Language,
-                     query: tree_sitter.Query, source: str,
-                     definitions: list[int]) -> tree_sitter.Query | None:
-    """Move the definition patterns rooted at the root node's type out of ``query``
-    (disabled there) into a copy of it with only those enabled (so pattern numbers stay
-    the same); None when there are none. The root's type is what an empty file parses to.
-    """
-    root = parser.parse(b"").root_node.type
-    text = source.encode()
-    top = []
-    for i in definitions:
-        head = text[query.start_byte_for_pattern(i):query.end_byte_for_pattern(i)]
-        name = head.lstrip(b"( \t\n")
-        if name.startswith(root.encode()) and name[len(root):len(root) + 1] in b" \t\n()":
-            top.append(i)
-    if not top:
-        return None
-    only = tree_sitter.Query(lang, source)
-    for i in range(query.pattern_count):
-        (query if i in top else only).disable_pattern(i)
-    return only
 
 
 def _outer_first(d: _Definition) -> tuple[int, int]:
