@@ -27,6 +27,7 @@ COMMIT_BYTES = 8 << 20  # of source, per transaction of a bulk load
 # merges each posting fewer times. Restored after the load, so edits keep segments few.
 COLD_AUTOMERGE = 16
 AUTOMERGE = 4
+WAL_AUTOCHECKPOINT = 1000  # pages: SQLite's default, restored after a cold load
 
 
 class StoredFile(NamedTuple):
@@ -123,7 +124,7 @@ class Store:
                     # Still without fsyncs: syncing the whole new database at the end was
                     # a serial third of a second while the other core idled.
                     self.checkpoint()
-                    self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+                    self.conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
 
     def _automerge(self, segments: int) -> None:
