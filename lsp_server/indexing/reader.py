@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 _SYMBOL = ("SELECT s.name, s.kind, s.scope, f.path, s.start_line, s.start_col, s.end_line,"
            " s.end_col, s.signature, s.doc FROM symbols s JOIN files f ON f.id = s.file_id")
 POSTINGS_BUDGET = 20_000  # chunks a search may score (about 20 ms on a 2M-line index)
+RE_EXPORT_FILES = 3  # files of an import searched for a re-export, nearest first
 SCOPE_KINDS = ("function", "method", "class", "struct", "interface", "trait", "impl", "enum",
                "namespace", "module", "constructor")
 
@@ -109,7 +110,9 @@ class IndexReader:
         if name and name != "*" and refs:
             found = self._defined_in(name, [ref[0] for ref in refs])
             if not found and depth < 2:  # re-exported: follow the module's own import
-                for ref in refs[:1]:
+                for ref in refs[:RE_EXPORT_FILES]:
+                    if found:
+                        break
                     for mod, nam, ali, lin in self._rows(
                             "SELECT module, name, alias, line FROM imports"
                             " WHERE file_id = ? AND (name = ? OR alias = ?)", (ref[0], name, name)):

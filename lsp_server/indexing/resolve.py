@@ -14,8 +14,10 @@ Reasonable rather than complete, per language (the table's ``resolver`` column):
 - c: ``#include "x.h"`` next to the includer first, then anywhere by path suffix.
 
 When several files match, those sharing the longest directory prefix with the importer
-come first (the nearest package wins). Third-party code that is not indexed resolves to
-nothing, which callers treat as "not in this workspace".
+come first (the nearest package wins), then the shallowest (``import flask`` from an
+example means ``src/flask/__init__.py``, not a test fixture's ``inner/flask.py``).
+Third-party code that is not indexed resolves to nothing, which callers treat as "not in
+this workspace".
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ def resolve(resolver: str, lookup: Lookup, importer: str, module: str,
         return []
     found = rule(lookup, PurePosixPath(importer), module, name)
     unique = list(dict.fromkeys(found))
-    return sorted(unique, key=lambda ref: -_shared_depth(importer, ref[1]))
+    return sorted(unique, key=lambda ref: (-_shared_depth(importer, ref[1]),
+                                           ref[1].count("/")))
 
 
 def _shared_depth(a: str, b: str) -> int:

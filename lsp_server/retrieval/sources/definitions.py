@@ -4,8 +4,12 @@ In order: the receiver being typed (``utils.`` shows the module's names, ``parse
 class ``Parser`` with its method signatures), then each name near the cursor that an
 import binds (followed to its real definition, re-exports included) or that the symbol
 table defines in another file, then whatever else the file imports: the code a line is
-most likely to call is what this file brought in. (Putting imports the file does not use
-yet first was tried: no gain on the dev cases, and editors add an import after its use.)
+most likely to call is what this file brought in. Those are shown as stubs, one snippet
+per defining file with each imported name's signature or first line: a file importing
+twenty names would otherwise spend the whole budget on a few of them in full, and the
+name a line is about to use is as often the twentieth as the first. (Putting imports the
+file does not use yet first was tried: no gain on the dev cases, and editors add an
+import after its use.)
 """
 
 from __future__ import annotations
@@ -15,7 +19,13 @@ from pathlib import Path
 
 from lsp_server.indexing.records import ResolvedImport, Symbol
 from lsp_server.indexing.resolve import Lookup
-from lsp_server.retrieval.excerpts import CLASS_KINDS, MAX_OUTLINE_LINES, definition, outline
+from lsp_server.retrieval.excerpts import (
+    CLASS_KINDS,
+    MAX_OUTLINE_LINES,
+    definition,
+    outline,
+    stubs,
+)
 from lsp_server.retrieval.names import assigned, receiver
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 from lsp_server.retrieval.sources import SourceEnv
@@ -53,11 +63,36 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
             if len(defs) <= AMBIGUOUS:
                 for symbol in defs:
                     _add_symbol(symbol, query, env, found)
-    for imported in reversed(imports):  # the rest of what the file imports, nearest first
+    rest = [imp for imp in reversed(imports)  # the rest of what it imports, nearest first
+            if (imp.alias or imp.name or "") not in names]
+    _add_stubs([symbol for imp in rest for symbol in imp.definitions[:1]], query, env, found)
+    for imported in rest:
         if len(found) >= env.limit:
             break
-        _add_import(imported, imported.alias or imported.name or "", query, env, found)
+        if not imported.definitions:
+            _add_import(imported, imported.alias or imported.name or "", query, env, found)
     return list(found.values())[: env.limit]
+
+
+def _add_stubs(symbols: list[Symbol], query: ContextQuery, env: SourceEnv,
+               found: dict[str, Snippet]) -> None:
+    """One ``imports`` snippet per defining file: the heads of the names imported from it
+    that no snippet shows yet (``stubs``), files in the order their names came."""
+    shown = {(s.path, s.start_line) for s in found.values()}
+    by_file: dict[Path, list[Symbol]] = {}
+    for symbol in symbols:
+        where = (query.relative(symbol.path), symbol.start_line)
+        if (symbol.scope or where in shown or symbol.path == query.path
+                or symbol in by_file.get(symbol.path, ())):
+            continue
+        by_file.setdefault(symbol.path, []).append(symbol)
+    for path, chosen in by_file.items():
+        if len(found) >= env.limit:
+            break
+        text = stubs(chosen, env.lines(path))
+        if text.strip():
+            first = min(s.start_line for s in chosen)
+            _keep(Snippet(query.relative(path), first, first, text, "imports"), found)
 
 
 def _bindings(imports: list[ResolvedImport]) -> dict[str, ResolvedImport]:

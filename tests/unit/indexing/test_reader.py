@@ -139,3 +139,22 @@ def test_chunks_of_a_file(repo: Indexed) -> None:
     assert [s.name for s in repo.reader.symbols(repo.path("pkg/core.py"))] == [
         "Engine", "start", "boot"]
     assert repo.reader.counts()["files"] == len(REPO)
+
+
+def test_python_package_beats_a_deeper_module_of_the_same_name(index_repo: IndexRepo) -> None:
+    """``from web import jsonify``: the top-level package (re-exporting it) comes before
+    a test fixture's ``inner/web.py``; where that fixture is nearer, the re-export is
+    still found in the package, the next file the import names."""
+    repo = index_repo({
+        "src/web/__init__.py": "from .json import jsonify as jsonify\n",
+        "src/web/json/__init__.py": "def jsonify(*args):\n    return args\n",
+        "tests/apps/inner/web.py": "NAME = 1\n",
+        "tests/apps/test_views.py": "from web import jsonify\n",
+        "examples/app/views.py": "from web import jsonify\n",
+    })
+    assert resolved(repo, "examples/app/views.py") == [
+        ("jsonify", ["src/web/__init__.py", "tests/apps/inner/web.py"],
+         ["src/web/json/__init__.py:0"])]
+    assert resolved(repo, "tests/apps/test_views.py") == [
+        ("jsonify", ["tests/apps/inner/web.py", "src/web/__init__.py"],
+         ["src/web/json/__init__.py:0"])]

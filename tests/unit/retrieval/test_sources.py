@@ -100,6 +100,33 @@ def test_definitions_follow_imports_and_the_receiver(repo: Workspace) -> None:
     assert texts["pkg/limits.py"] == REPO["pkg/limits.py"].rstrip("\n")  # a constant's value
 
 
+def test_imports_away_from_the_cursor_are_stubs_one_snippet_per_file(
+        workspace: Callable[[Files], Workspace]) -> None:
+    """A name near the cursor is shown whole; the file's other imports only by their
+    heads, grouped by the file that defines them, nearest import first."""
+    helpers = ('def get_debug_flag() -> bool:\n    """Whether to debug."""\n    return True\n'
+               "\n\ndef get_load_dotenv(\n    default: bool = True,\n) -> bool:\n"
+               "    return default\n\n\nMAX_SIZE = (\n    100\n)\n\n\ndef unused():\n    pass\n")
+    main = ("from pkg.helpers import MAX_SIZE, get_debug_flag, get_load_dotenv\n"
+            "from pkg.client import Client\n" + "\n" * 20
+            + "def run():\n    flag = get_debug_flag()\n    return ")
+    files: Files = {"pkg/__init__.py": "", "pkg/helpers.py": helpers, "app/main.py": main,
+                    "pkg/client.py": "class Client(Base):\n    def get(self):\n        pass\n"}
+    repo = workspace(files)
+    line = main.count("\n")
+    found = definitions.find(
+        ContextQuery(repo.path("app/main.py"), repo.root, "python", main, "", line,
+                     (line - 4, line), near_names(main, "")),
+        SourceEnv(repo.index.reader))
+    assert [(s.path, s.source, s.text) for s in found] == [
+        ("pkg/helpers.py", "definitions",
+         'def get_debug_flag() -> bool:\n    """Whether to debug."""\n    return True'),
+        ("pkg/client.py", "imports", "class Client(Base):"),
+        ("pkg/helpers.py", "imports",  # source order; get_debug_flag is shown above
+         "def get_load_dotenv(\n    default: bool = True,\n) -> bool:\nMAX_SIZE = ("),
+    ]
+
+
 def test_similar_finds_the_bm25_chunk_elsewhere(repo: Workspace) -> None:
     found = similar.find(query(repo, "app/billing.py"), SourceEnv(repo.index.reader))
     assert found and found[0].path == "reports/invoices.py" and found[0].source == "similar"
