@@ -5,11 +5,13 @@ class ``Parser`` with its method signatures), then each name near the cursor tha
 import binds (followed to its real definition, re-exports included) or that the symbol
 table defines in another file, then whatever else the file imports: the code a line is
 most likely to call is what this file brought in. Those are shown as stubs, one snippet
-per defining file with each imported name's signature or first line: a file importing
-twenty names would otherwise spend the whole budget on a few of them in full, and the
-name a line is about to use is as often the twentieth as the first. (Putting imports the
-file does not use yet first was tried: no gain on the dev cases, and editors add an
-import after its use.)
+per defining file with each imported name's signature or first line: in full, the first
+few would take the whole budget (on the dev cases the imported name to be written reached
+the prompt in 46 of 63 cases in full, 58 as stubs). A file's stubs hold every name
+imported from it, those also shown in full included, so the block does not change as
+names come near the cursor and go (the KV cache keeps it). (Putting imports the file does
+not use yet first was tried: no gain on the dev cases, and editors add an import after
+its use.)
 """
 
 from __future__ import annotations
@@ -63,13 +65,12 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
             if len(defs) <= AMBIGUOUS:
                 for symbol in defs:
                     _add_symbol(symbol, query, env, found)
-    rest = [imp for imp in reversed(imports)  # the rest of what it imports, nearest first
-            if (imp.alias or imp.name or "") not in names]
-    _add_stubs([symbol for imp in rest for symbol in imp.definitions[:1]], query, env, found)
-    for imported in rest:
+    nearest = imports[::-1]  # the rest of what the file imports, nearest first
+    _add_stubs([symbol for imp in nearest for symbol in imp.definitions[:1]], query, env, found)
+    for imported in nearest:
         if len(found) >= env.limit:
             break
-        if not imported.definitions:
+        if not imported.definitions:  # a module: its outline
             _add_import(imported, imported.alias or imported.name or "", query, env, found)
     return list(found.values())[: env.limit]
 
@@ -77,13 +78,10 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
 def _add_stubs(symbols: list[Symbol], query: ContextQuery, env: SourceEnv,
                found: dict[str, Snippet]) -> None:
     """One ``imports`` snippet per defining file: the heads of the names imported from it
-    that no snippet shows yet (``stubs``), files in the order their names came."""
-    shown = {(s.path, s.start_line) for s in found.values()}
+    (``stubs``), files in the order their names came."""
     by_file: dict[Path, list[Symbol]] = {}
     for symbol in symbols:
-        where = (query.relative(symbol.path), symbol.start_line)
-        if (symbol.scope or where in shown or symbol.path == query.path
-                or symbol in by_file.get(symbol.path, ())):
+        if symbol.scope or symbol.path == query.path or symbol in by_file.get(symbol.path, ()):
             continue
         by_file.setdefault(symbol.path, []).append(symbol)
     for path, chosen in by_file.items():

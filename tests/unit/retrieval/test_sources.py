@@ -83,8 +83,14 @@ def by_path(found: list[Snippet]) -> dict[str, str]:
 
 
 def test_definitions_follow_imports_and_the_receiver(repo: Workspace) -> None:
-    found = definitions.find(query(repo, "app/main.py"), SourceEnv(repo.index.reader))
-    assert all(s.source == "definitions" for s in found)
+    everything = definitions.find(query(repo, "app/main.py"), SourceEnv(repo.index.reader))
+    # After the definitions, the stubs of all the file's imports, nearest import first.
+    assert [(s.path, s.text) for s in everything if s.source == "imports"] == [
+        ("pkg/limits.py", "RETRY_LIMITS = {"),
+        ("pkg/text.py", "def title_case(words: str) -> str:"),
+        ("pkg/parser.py", "class Parser:")]
+    found = [s for s in everything if s.source == "definitions"]
+    assert everything[:len(found)] == found
     # ``utils.`` is imported nowhere: the module of that name, as an outline, comes first.
     assert found[0].path == "pkg/utils.py"
     assert found[0].text.split("\n") == [f"def helper_{i}(value: int) -> int:"
@@ -102,8 +108,8 @@ def test_definitions_follow_imports_and_the_receiver(repo: Workspace) -> None:
 
 def test_imports_away_from_the_cursor_are_stubs_one_snippet_per_file(
         workspace: Callable[[Files], Workspace]) -> None:
-    """A name near the cursor is shown whole; the file's other imports only by their
-    heads, grouped by the file that defines them, nearest import first."""
+    """A name near the cursor is shown whole; every import also by its head, grouped by
+    the file that defines it, nearest import first (the same stubs whatever is near)."""
     helpers = ('def get_debug_flag() -> bool:\n    """Whether to debug."""\n    return True\n'
                "\n\ndef get_load_dotenv(\n    default: bool = True,\n) -> bool:\n"
                "    return default\n\n\nMAX_SIZE = (\n    100\n)\n\n\ndef unused():\n    pass\n")
@@ -122,7 +128,8 @@ def test_imports_away_from_the_cursor_are_stubs_one_snippet_per_file(
         ("pkg/helpers.py", "definitions",
          'def get_debug_flag() -> bool:\n    """Whether to debug."""\n    return True'),
         ("pkg/client.py", "imports", "class Client(Base):"),
-        ("pkg/helpers.py", "imports",  # source order; get_debug_flag is shown above
+        ("pkg/helpers.py", "imports",  # in source order
+         "def get_debug_flag() -> bool:\n"
          "def get_load_dotenv(\n    default: bool = True,\n) -> bool:\nMAX_SIZE = ("),
     ]
 
