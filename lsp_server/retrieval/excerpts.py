@@ -56,17 +56,6 @@ def outline(symbols: list[Symbol], lines: list[str]) -> str:
     return "\n".join(out)
 
 
-def stubs(symbols: list[Symbol], lines: list[str]) -> str:
-    """Just the heads of some of a file's top-level names, in source order: a callable's
-    signature, a class's header line, a constant's first line (what the file offers)."""
-    heads = []
-    for symbol in sorted(symbols, key=lambda s: s.start_line):
-        last = symbol.start_line + (_signature_lines(symbol) - 1
-                                    if symbol.kind in CALLABLE_KINDS else 0)
-        heads.append(_span(lines, symbol.start_line, last))
-    return "\n".join(head for head in heads if head)
-
-
 def _skeleton(symbol: Symbol, lines: list[str], members: list[Symbol]) -> str:
     direct = [m for m in members if m.scope.rsplit(".", 1)[-1] == symbol.name][:MAX_MEMBERS]
     first = direct[0].start_line if direct else symbol.end_line + 1

@@ -15,8 +15,6 @@ from lsp_server.retrieval.snippet import Snippet
 
 K = 60
 REPEAT_SHARE = 0.6  # a snippet whose lines are this much in the local window adds nothing
-# Snippets that pick lines across a file rather than show a span of it: they overlap none.
-SPARSE = frozenset({"outline", "imports"})
 WEIGHTS = {"definitions": 1.0, "similar": 1.0, "recent": 0.6, "outline": 0.5}
 
 
@@ -48,7 +46,7 @@ def repeats(text: str, window_lines: set[str]) -> bool:
 
 
 def _overlap(a: Snippet, b: Snippet) -> bool:
-    if a.path != b.path or a.source in SPARSE or b.source in SPARSE:
+    if a.path != b.path or a.source == "outline" or b.source == "outline":
         return False
     shared = min(a.end_line, b.end_line) - max(a.start_line, b.start_line) + 1
     return shared * 2 > min(a.lines, b.lines)

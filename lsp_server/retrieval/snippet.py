@@ -16,9 +16,7 @@ class Snippet:
     start_line: int  # 0-based, inclusive
     end_line: int  # 0-based, inclusive
     text: str
-    # What found it: definitions, similar, recent, outline, or imports (the definitions
-    # source's stubs of imported names: lines picked across the file, not a span)
-    source: str
+    source: str  # the source that found it: definitions, similar, recent, outline
     language: str = ""
 
     @cached_property

@@ -4,14 +4,11 @@ In order: the receiver being typed (``utils.`` shows the module's names, ``parse
 class ``Parser`` with its method signatures), then each name near the cursor that an
 import binds (followed to its real definition, re-exports included) or that the symbol
 table defines in another file, then whatever else the file imports: the code a line is
-most likely to call is what this file brought in. Those are shown as stubs, one snippet
-per defining file with each imported name's signature or first line: in full, the first
-few would take the whole budget (on the dev cases the imported name to be written reached
-the prompt in 46 of 63 cases in full, 58 as stubs). A file's stubs hold every name
-imported from it, those also shown in full included, so the block does not change as
-names come near the cursor and go (the KV cache keeps it). (Putting imports the file does
-not use yet first was tried: no gain on the dev cases, and editors add an import after
-its use.)
+most likely to call is what this file brought in. (Putting imports the file does not use
+yet first was tried: no gain on the dev cases, and editors add an import after its use.
+So was showing those other imports as signature stubs, one snippet per defining file:
+the name to be written reached the prompt more often, 98 of the 120 dev cases instead of
+88, and the eval model wrote it less often, 49 instead of 52.)
 """
 
 from __future__ import annotations
@@ -21,13 +18,7 @@ from pathlib import Path
 
 from lsp_server.indexing.records import ResolvedImport, Symbol
 from lsp_server.indexing.resolve import Lookup
-from lsp_server.retrieval.excerpts import (
-    CLASS_KINDS,
-    MAX_OUTLINE_LINES,
-    definition,
-    outline,
-    stubs,
-)
+from lsp_server.retrieval.excerpts import CLASS_KINDS, MAX_OUTLINE_LINES, definition, outline
 from lsp_server.retrieval.names import assigned, receiver
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 from lsp_server.retrieval.sources import SourceEnv
@@ -65,32 +56,11 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
             if len(defs) <= AMBIGUOUS:
                 for symbol in defs:
                     _add_symbol(symbol, query, env, found)
-    nearest = imports[::-1]  # the rest of what the file imports, nearest first
-    _add_stubs([symbol for imp in nearest for symbol in imp.definitions[:1]], query, env, found)
-    for imported in nearest:
+    for imported in reversed(imports):  # the rest of what the file imports, nearest first
         if len(found) >= env.limit:
             break
-        if not imported.definitions:  # a module: its outline
-            _add_import(imported, imported.alias or imported.name or "", query, env, found)
+        _add_import(imported, imported.alias or imported.name or "", query, env, found)
     return list(found.values())[: env.limit]
-
-
-def _add_stubs(symbols: list[Symbol], query: ContextQuery, env: SourceEnv,
-               found: dict[str, Snippet]) -> None:
-    """One ``imports`` snippet per defining file: the heads of the names imported from it
-    (``stubs``), files in the order their names came."""
-    by_file: dict[Path, list[Symbol]] = {}
-    for symbol in symbols:
-        if symbol.scope or symbol.path == query.path or symbol in by_file.get(symbol.path, ()):
-            continue
-        by_file.setdefault(symbol.path, []).append(symbol)
-    for path, chosen in by_file.items():
-        if len(found) >= env.limit:
-            break
-        text = stubs(chosen, env.lines(path))
-        if text.strip():
-            first = min(s.start_line for s in chosen)
-            _keep(Snippet(query.relative(path), first, first, text, "imports"), found)
 
 
 def _bindings(imports: list[ResolvedImport]) -> dict[str, ResolvedImport]:

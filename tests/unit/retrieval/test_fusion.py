@@ -58,15 +58,14 @@ def test_found_by_both_sources_ranks_above_found_by_one() -> None:
 
 
 def test_overlapping_snippets_of_one_file_keep_the_better() -> None:
-    # An outline or import stubs of the same file never clash with a snippet of it.
-    fused = fuse({"definitions": [snip("f.py", 0, 9, "def a(): ..."),
-                                  snip("f.py", 3, 3, "def e(x):", "imports")],
+    # An outline of the same file never clashes with a snippet of it.
+    fused = fuse({"definitions": [snip("f.py", 0, 9, "def a(): ...")],
                   "similar": [snip("f.py", 2, 11, "def b(): ..."),  # 8 of 10 lines shared
                               snip("f.py", 8, 30, "def c(): ..."),  # 2 shared: kept
                               snip("g.py", 0, 9, "def d(): ...")],
                   "outline": [snip("f.py", 0, 40, "class F:", "outline")]}, "")
-    assert [s.text for s in fused] == ["def a(): ...", "def e(x):", "def c(): ...",
-                                       "def d(): ...", "class F:"]
+    assert [s.text for s in fused] == ["def a(): ...", "def c(): ...", "def d(): ...",
+                                       "class F:"]
 
 
 def test_snippet_repeating_the_local_window_is_dropped() -> None:

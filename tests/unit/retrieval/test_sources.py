@@ -83,14 +83,8 @@ def by_path(found: list[Snippet]) -> dict[str, str]:
 
 
 def test_definitions_follow_imports_and_the_receiver(repo: Workspace) -> None:
-    everything = definitions.find(query(repo, "app/main.py"), SourceEnv(repo.index.reader))
-    # After the definitions, the stubs of all the file's imports, nearest import first.
-    assert [(s.path, s.text) for s in everything if s.source == "imports"] == [
-        ("pkg/limits.py", "RETRY_LIMITS = {"),
-        ("pkg/text.py", "def title_case(words: str) -> str:"),
-        ("pkg/parser.py", "class Parser:")]
-    found = [s for s in everything if s.source == "definitions"]
-    assert everything[:len(found)] == found
+    found = definitions.find(query(repo, "app/main.py"), SourceEnv(repo.index.reader))
+    assert all(s.source == "definitions" for s in found)
     # ``utils.`` is imported nowhere: the module of that name, as an outline, comes first.
     assert found[0].path == "pkg/utils.py"
     assert found[0].text.split("\n") == [f"def helper_{i}(value: int) -> int:"
@@ -104,34 +98,6 @@ def test_definitions_follow_imports_and_the_receiver(repo: Workspace) -> None:
         "    @property\n    def done(self) -> bool:\n"  # decorators say how it is used
         "    def peek(self, offset: int = 0) -> str:")
     assert texts["pkg/limits.py"] == REPO["pkg/limits.py"].rstrip("\n")  # a constant's value
-
-
-def test_imports_away_from_the_cursor_are_stubs_one_snippet_per_file(
-        workspace: Callable[[Files], Workspace]) -> None:
-    """A name near the cursor is shown whole; every import also by its head, grouped by
-    the file that defines it, nearest import first (the same stubs whatever is near)."""
-    helpers = ('def get_debug_flag() -> bool:\n    """Whether to debug."""\n    return True\n'
-               "\n\ndef get_load_dotenv(\n    default: bool = True,\n) -> bool:\n"
-               "    return default\n\n\nMAX_SIZE = (\n    100\n)\n\n\ndef unused():\n    pass\n")
-    main = ("from pkg.helpers import MAX_SIZE, get_debug_flag, get_load_dotenv\n"
-            "from pkg.client import Client\n" + "\n" * 20
-            + "def run():\n    flag = get_debug_flag()\n    return ")
-    files: Files = {"pkg/__init__.py": "", "pkg/helpers.py": helpers, "app/main.py": main,
-                    "pkg/client.py": "class Client(Base):\n    def get(self):\n        pass\n"}
-    repo = workspace(files)
-    line = main.count("\n")
-    found = definitions.find(
-        ContextQuery(repo.path("app/main.py"), repo.root, "python", main, "", line,
-                     (line - 4, line), near_names(main, "")),
-        SourceEnv(repo.index.reader))
-    assert [(s.path, s.source, s.text) for s in found] == [
-        ("pkg/helpers.py", "definitions",
-         'def get_debug_flag() -> bool:\n    """Whether to debug."""\n    return True'),
-        ("pkg/client.py", "imports", "class Client(Base):"),
-        ("pkg/helpers.py", "imports",  # in source order
-         "def get_debug_flag() -> bool:\n"
-         "def get_load_dotenv(\n    default: bool = True,\n) -> bool:\nMAX_SIZE = ("),
-    ]
 
 
 def test_similar_finds_the_bm25_chunk_elsewhere(repo: Workspace) -> None:
