@@ -16,7 +16,7 @@ import pytest
 from lsp_server.indexing.database import index_file
 from tests.unit.indexing.conftest import write_tree
 
-FILES = 1500
+FILES = 4000  # ~380k lines: several commits (every 0.5 s) even on a fast machine
 FUNCTIONS = 12  # per file; each function is 8 lines
 
 
