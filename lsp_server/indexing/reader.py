@@ -122,10 +122,13 @@ class IndexReader:
                               tuple(found))
 
     def _defined_in(self, name: str, file_ids: list[int]) -> list[Symbol]:
+        """Top-level definitions only: an import binds a module's own names, so ``from .
+        import nodes`` is the module ``nodes.py``, not the ``nodes`` attribute of a class
+        in it."""
         ids = ",".join(str(i) for i in file_ids)
         return [_symbol(row) for row in self._rows(
-            _SYMBOL + f" WHERE s.name = ? AND s.file_id IN ({ids})"
-            " ORDER BY s.scope != '', s.start_line", (name,))]
+            _SYMBOL + f" WHERE s.name = ? AND s.file_id IN ({ids}) AND s.scope = ''"
+            " ORDER BY s.start_line", (name,))]
 
     def search(self, text: str, k: int = 10, *, exclude: Path | str | None = None) -> list[Chunk]:
         """The ``k`` chunks that best match ``text`` (BM25 over identifiers and words).

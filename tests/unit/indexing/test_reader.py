@@ -158,3 +158,16 @@ def test_python_package_beats_a_deeper_module_of_the_same_name(index_repo: Index
     assert resolved(repo, "tests/apps/test_views.py") == [
         ("jsonify", ["tests/apps/inner/web.py", "src/web/__init__.py"],
          ["src/web/json/__init__.py:0"])]
+
+
+def test_an_imported_module_is_not_an_attribute_of_the_same_name(index_repo: IndexRepo) -> None:
+    """``from . import nodes`` binds the module ``nodes.py``: a class attribute ``nodes``
+    inside it is not what the name means (the module's outline is)."""
+    repo = index_repo({
+        "tpl/__init__.py": "",
+        "tpl/nodes.py": "class Output:\n    nodes: list\n\n\nclass Const:\n    value = 1\n",
+        "tpl/compiler.py": "from . import nodes\nfrom .nodes import Output\n",
+    })
+    assert resolved(repo, "tpl/compiler.py") == [
+        ("nodes", ["tpl/__init__.py", "tpl/nodes.py"], []),
+        ("Output", ["tpl/nodes.py"], ["tpl/nodes.py:0"])]
