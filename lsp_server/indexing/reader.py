@@ -109,17 +109,24 @@ class IndexReader:
         found: list[Symbol] = []
         if name and name != "*" and refs:
             found = self._defined_in(name, [ref[0] for ref in refs])
-            if not found and depth < 2:  # re-exported: follow the module's own import
-                for ref in refs[:RE_EXPORT_FILES]:
-                    if found:
-                        break
-                    for mod, nam, ali, lin in self._rows(
-                            "SELECT module, name, alias, line FROM imports"
-                            " WHERE file_id = ? AND (name = ? OR alias = ?)", (ref[0], name, name)):
-                        found += self._resolve(ref[1], mod, nam, ali, lin, language,
-                                               depth + 1).definitions
+            if not found and depth < 2:
+                found = self._re_exported(name, refs[:RE_EXPORT_FILES], language, depth)
         return ResolvedImport(module, name, alias, line, tuple(Path(r[1]) for r in refs),
                               tuple(found))
+
+    def _re_exported(self, name: str, refs: list[tuple[int, str]], language: str,
+                     depth: int) -> list[Symbol]:
+        """The definitions behind the first of ``refs`` that imports ``name`` itself (a
+        package's ``__init__`` re-exporting it), followed through that file's import."""
+        for file_id, path in refs:
+            found = [symbol for mod, nam, ali, lin in self._rows(
+                "SELECT module, name, alias, line FROM imports"
+                " WHERE file_id = ? AND (name = ? OR alias = ?)", (file_id, name, name))
+                for symbol in self._resolve(path, mod, nam, ali, lin, language,
+                                            depth + 1).definitions]
+            if found:
+                return found
+        return []
 
     def _defined_in(self, name: str, file_ids: list[int]) -> list[Symbol]:
         """Top-level definitions only: an import binds a module's own names, so ``from .
