@@ -23,20 +23,19 @@ SPREAD_LINES = 16  # a bracket still open after this many lines is the model run
 def line_end(text: str, ctx: FilterContext, *, final: bool) -> int | None:
     if ctx.multiline:
         return None
-    first = text.find("\n")
-    if first < 0 or ctx.cursor.line_suffix.strip():
-        return first if first >= 0 else None
-    newline, lines = first, 1
-    while _opens_brackets(text[:newline], ctx):
-        newline = text.find("\n", newline + 1)
-        lines += 1
-        if newline < 0:  # the text's end is a line end too once it is final
-            if not final or not _opens_brackets(text, ctx):
-                return None
-            return first  # never closed: the line alone, as before
-        if lines > SPREAD_LINES:
-            return first  # the model is running on inside the bracket
-    return newline
+    breaks = [at for at, char in enumerate(text) if char == "\n"]
+    if not breaks or ctx.cursor.line_suffix.strip():
+        return breaks[0] if breaks else None
+    # Where the completion may end: a line break, or the text's end once it is final.
+    ends = breaks[:SPREAD_LINES]
+    if final and len(breaks) <= SPREAD_LINES:
+        ends.append(len(text))
+    for end in ends:
+        if not _opens_brackets(text[:end], ctx):
+            return end if end < len(text) else None
+    if final or len(breaks) > SPREAD_LINES:
+        return breaks[0]  # never closed, or the model runs on inside it: the line alone
+    return None
 
 
 def _opens_brackets(text: str, ctx: FilterContext) -> bool:
