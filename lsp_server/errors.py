@@ -88,5 +88,21 @@ class UnknownModelError(LlamaLspError):
         self.name = name
 
 
+class IndexFullError(LlamaLspError):
+    """The index database could not be written because the disk (or quota) is full.
+
+    SQLite rolls the transaction back, and each transaction holds whole files, so the
+    index still answers from its last commit; the next scan re-does what was not written.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(
+            f"cannot write the repository index {path}: the disk is full. Free some space or "
+            "set cache_dir to a folder on another disk; until then the index answers from "
+            "what it already holds"
+        )
+        self.path = Path(path)
+
+
 class AssistInputError(LlamaLspError):
     """An explain / ask request the assistant cannot use (an empty question or selection)."""

@@ -3,7 +3,8 @@ unsaved text, restarted when the folders or the index settings change.
 
 Indexing runs on its own writer thread (and parse processes); nothing here blocks the
 event loop. Until the first scan has finished, ``reader`` is None and the question panel
-falls back to walking the files near the current one.
+falls back to walking the files near the current one. A full disk is told to the user
+once, and the reader stays: the database still holds its last commit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lsp_server.config import Settings
+from lsp_server.errors import IndexFullError
 from lsp_server.indexing.reader import IndexReader
 from lsp_server.indexing.report import IndexReport
 from lsp_server.indexing.service import WorkspaceIndex
@@ -37,8 +39,10 @@ class ScanReporter(Protocol):
 
 
 class IndexKeeper:
-    def __init__(self, progress: Callable[[], ScanReporter | None] = lambda: None) -> None:
+    def __init__(self, progress: Callable[[], ScanReporter | None] = lambda: None,
+                 tell: Callable[[str], None] = lambda message: None) -> None:
         self._progress = progress  # a fresh $/progress reporter for each start-up scan
+        self._tell = tell  # a message for the user (a full disk)
         self.index: WorkspaceIndex | None = None
         self.scan: Future[IndexReport] | None = None
         self._key: tuple[object, ...] | None = None
@@ -58,7 +62,9 @@ class IndexKeeper:
             return
         try:
             reporter = self._progress()
-            self.index = WorkspaceIndex.for_settings(list(roots), settings, progress=reporter)
+            self.index = WorkspaceIndex.for_settings(
+                list(roots), settings, progress=reporter,
+                on_error=lambda error: self._tell(str(error)))
             self.scan = self.index.start()
             self._edits = Debouncer(self._flush_edits, settings.index_overlay_ms / 1000)
             self.scan.add_done_callback(_log_scan)
@@ -66,13 +72,17 @@ class IndexKeeper:
                 self.scan.add_done_callback(lambda scan: reporter.finish(_summary(scan)))
         except OSError as exc:  # an unwritable cache dir, a full disk: work without it
             log.warning("repository index unavailable: %s", exc)
+            self._tell(f"repository index unavailable (completions go on without it): {exc}")
             self.index = self.scan = None
 
     @property
     def reader(self) -> IndexReader | None:
-        """The read API once the first scan has completed, else None."""
+        """The read API once the first scan has completed (or stopped at a full disk), else
+        None."""
         scan = self.scan
-        if self.index is None or scan is None or not scan.done() or scan.exception():
+        if self.index is None or scan is None or not scan.done():
+            return None
+        if scan.exception() is not None and not isinstance(scan.exception(), IndexFullError):
             return None
         return self.index.reader
 

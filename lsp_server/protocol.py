@@ -73,8 +73,9 @@ Standard methods: ``textDocument/inlineCompletion`` (the ghost text; items carry
 exact replace range, an empty range at the cursor), ``textDocument/completion`` (a
 fallback for clients without inline completion: one item carrying the suggestion),
 incremental ``textDocument/didOpen|didChange|didClose``, ``$/cancelRequest``,
-``window/showMessage`` (model errors, once each) and ``$/progress``: the start-up indexing
-of the workspace folders is one work-done progress (created by the server, title
+``window/showMessage`` (model errors, and an index that cannot be written, such as on a
+full disk: once each) and ``$/progress``: the start-up indexing of the workspace folders
+is one work-done progress (created by the server, title
 "Indexing the workspace": *begin*, *report* with ``percentage`` as files are written,
 *end* with a summary); ``workspace/didChangeWorkspaceFolders`` re-indexes.
 """

@@ -44,7 +44,8 @@ class Session:
         self._lock = threading.Lock()
         self.workspace: Path | None = None
         self.folders: list[Path] = []  # every workspace folder (the index covers them all)
-        self.index = IndexKeeper(index_progress)
+        self.index = IndexKeeper(index_progress, lambda message: self.tell_once(
+            f"llama-lsp: {message}"))
         self._init_options: Mapping[str, Any] = {}
         self.settings = Settings()
         self.last_error: str | None = None

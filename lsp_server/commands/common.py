@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsp_server.config import Settings, cli_overrides, load_settings
+from lsp_server.errors import IndexFullError
 
 if TYPE_CHECKING:
     from lsp_server.indexing.service import WorkspaceIndex
@@ -38,8 +39,8 @@ def settings_for(args: argparse.Namespace, workspace: Path) -> Settings:
 
 
 def open_index(workspace: Path, settings: Settings) -> WorkspaceIndex | None:
-    """The workspace's index, brought up to date (only changed files are parsed), or None
-    when indexing is off. The caller closes it."""
+    """The workspace's index, brought up to date (only changed files are parsed; on a full
+    disk, as it was), or None when indexing is off. The caller closes it."""
     if not settings.index_enabled:
         return None
     from lsp_server.indexing.service import WorkspaceIndex
@@ -47,6 +48,8 @@ def open_index(workspace: Path, settings: Settings) -> WorkspaceIndex | None:
     index = WorkspaceIndex.for_settings([workspace], settings, watch=False)
     try:
         index.start().result()
+    except IndexFullError as exc:  # the index still answers from its last commit
+        print(f"llama-lsp: {exc}", file=sys.stderr)
     except BaseException:
         index.close()
         raise

@@ -12,18 +12,25 @@ text is stored once, in the FTS table). Lines are 0-based, columns are UTF-8 byt
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
+import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from lsp_server.errors import IndexFullError
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x6C6C7370  # "llsp"
 INDEX_FILE = "index.sqlite"
+LOW_SPACE_BYTES = 1 << 20  # free space below which an SQLite I/O error means "disk full"
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -94,6 +101,8 @@ def open_database(path: Path) -> sqlite3.Connection:
         conn = connect(path)
         state = _state(conn)
     except sqlite3.DatabaseError as exc:
+        if not is_corrupt(exc):
+            raise  # locked, a full disk...: the file itself is fine, keep it
         set_aside(path, f"it is corrupt ({exc})")
         return _create(path)
     if state == "ok":
@@ -142,6 +151,48 @@ def drop_indexes(conn: sqlite3.Connection) -> None:
     """Drop the indexes that a bulk load would fill in random order (``DEFERRED``)."""
     for name in DEFERRED:
         conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    """A broken or foreign file (SQLite's NOTADB / CORRUPT come as the base class), not a
+    locked database or a full disk (``OperationalError``), which leave the file as it was."""
+    return type(exc) is sqlite3.DatabaseError
+
+
+def is_disk_full(exc: BaseException, path: Path) -> bool:
+    """SQLite's SQLITE_FULL, the file system's "no space left" / "quota exceeded", or an
+    SQLite I/O error while the disk holding ``path`` is (nearly) full: some writes that find
+    no space come back as I/O errors, such as a WAL index that cannot grow
+    (SQLITE_IOERR_SHMSIZE when opening the index on a full disk)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return False
+    if code == sqlite3.SQLITE_FULL:
+        return True
+    return code & 0xFF == sqlite3.SQLITE_IOERR and _free_bytes(path) < LOW_SPACE_BYTES
+
+
+def _free_bytes(path: Path) -> int:
+    for folder in (path.parent, *path.parents):  # the nearest that exists
+        try:
+            return shutil.disk_usage(folder).free
+        except OSError:
+            continue
+    return LOW_SPACE_BYTES
+
+
+@contextmanager
+def full_disk_reported(path: Path) -> Iterator[None]:
+    """Turn a full disk met while writing the index at ``path`` into ``IndexFullError``
+    (a message for the user instead of SQLite's "database or disk is full" traceback)."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        if is_disk_full(exc, path):
+            raise IndexFullError(path) from exc
+        raise
 
 
 def set_aside(path: Path, why: str) -> None:

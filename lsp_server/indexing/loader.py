@@ -54,7 +54,6 @@ class Loader:
             self.store.conn.execute("COMMIT")
 
     def rollback(self) -> None:
-        if self._open:
-            self._open = False
-            with suppress(sqlite3.Error):
-                self.store.conn.execute("ROLLBACK")
+        self._open = False
+        with suppress(sqlite3.Error):  # the file broke: the caller rebuilds it anyway
+            self.store.rollback()

@@ -4,7 +4,9 @@ Every write (the start-up scan, watcher batches, the unsaved text of open docume
 is a job on one thread that owns the only write connection, so writes never conflict and
 readers (``index.reader``, one connection per thread) never wait. The watcher starts
 before the first scan, so nothing that changes during it is missed. If the database turns
-out to be corrupt mid-run it is set aside and rebuilt by a fresh scan.
+out to be corrupt mid-run it is set aside and rebuilt by a fresh scan. A full disk fails
+the job with ``IndexFullError`` (passed to ``on_error`` too, for the user): the database
+keeps its last commit, so readers go on answering from it.
 
 Overlays: ``overlay(path, text)`` indexes an open document's unsaved text in place of
 the file's, and file events for that path are ignored until ``clear_overlay(path)``
@@ -25,7 +27,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lsp_server.indexing.database import index_file, set_aside
+from lsp_server.errors import IndexFullError
+from lsp_server.indexing.database import full_disk_reported, index_file, is_corrupt, set_aside
 from lsp_server.indexing.indexer import Indexer, Progress
 from lsp_server.indexing.parse import extract_source
 from lsp_server.indexing.policy import Policy, SkipReason, extension_languages, policy_from_settings
@@ -46,7 +49,8 @@ Job = Callable[[], Any]
 class WorkspaceIndex:
     def __init__(self, roots: Sequence[Path], *, database: Path, policy: Policy,
                  workers: int | None = None, debounce_ms: int = 10,
-                 progress: Progress | None = None, watch: bool = True) -> None:
+                 progress: Progress | None = None, watch: bool = True,
+                 on_error: Callable[[IndexFullError], None] = lambda error: None) -> None:
         self.roots = [Path(root).resolve() for root in roots]
         self.database = database
         self.policy = policy
@@ -54,7 +58,7 @@ class WorkspaceIndex:
         self.reader = IndexReader(database)
         # (first event, visible to queries) of the last watcher batch, monotonic seconds
         self.last_batch: tuple[float, float] | None = None
-        self._workers, self._progress = workers, progress
+        self._workers, self._progress, self._on_error = workers, progress, on_error
         self._overlays: set[str] = set()
         self._jobs: queue.Queue[tuple[Job, Future[Any]] | None] = queue.Queue()
         self._store: Store | None = None
@@ -66,11 +70,14 @@ class WorkspaceIndex:
 
     @classmethod
     def for_settings(cls, roots: Sequence[Path], settings: Settings, *,
-                     progress: Progress | None = None, watch: bool = True) -> WorkspaceIndex:
+                     progress: Progress | None = None, watch: bool = True,
+                     on_error: Callable[[IndexFullError], None] = lambda error: None,
+                     ) -> WorkspaceIndex:
         database = index_file(settings.cache_dir, list(roots))
         policy = policy_from_settings(settings, [str(database.parent)])
         return cls(roots, database=database, policy=policy, workers=settings.index_workers,
-                   debounce_ms=settings.index_debounce_ms, progress=progress, watch=watch)
+                   debounce_ms=settings.index_debounce_ms, progress=progress, watch=watch,
+                   on_error=on_error)
 
     def start(self) -> Future[IndexReport]:
         """Start the writer and the watcher; the future completes when the first scan has."""
@@ -109,7 +116,13 @@ class WorkspaceIndex:
         while (item := self._jobs.get()) is not None:
             job, future = item
             try:
-                future.set_result(self._run(job))
+                with full_disk_reported(self.database):
+                    result = self._run(job)
+                future.set_result(result)
+            except IndexFullError as exc:  # not a bug: no traceback, the user is told
+                log.warning("%s", exc)
+                self._on_error(exc)
+                future.set_exception(exc)
             except BaseException as exc:  # the caller sees it through the future
                 log.exception("index job failed")
                 future.set_exception(exc)
@@ -122,8 +135,8 @@ class WorkspaceIndex:
         try:
             return job()
         except sqlite3.DatabaseError as exc:
-            if type(exc) is not sqlite3.DatabaseError:
-                raise  # locked, constraint...: not a broken file
+            if not is_corrupt(exc):
+                raise  # locked, constraint, a full disk...: not a broken file
             assert self._store is not None
             self._store.close()
             set_aside(self.database, f"it failed mid-run ({exc})")

@@ -83,10 +83,16 @@ class Store:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.rollback()
             raise
-        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        """Undo the open transaction, unless SQLite already has: it rolls back by itself
+        on a full disk, and a second ROLLBACK would hide that error behind its own."""
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def is_empty(self) -> bool:
         return self.conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None

@@ -1,0 +1,154 @@
+"""A full disk while indexing: a clear message, the old index kept and still answering.
+
+The disk is "full" through SQLite itself: ``PRAGMA max_page_count`` at the database's
+current size makes every write that needs a new page fail with SQLITE_FULL ("database or
+disk is full"), the error SQLite gives when the file system has no space left. A real
+full tmpfs was checked by hand (see the closing note of the change); it also gives
+SQLITE_IOERR_SHMSIZE when the index is opened, which ``is_disk_full`` covers below.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from lsp_server.cli import main
+from lsp_server.errors import IndexFullError
+from lsp_server.indexing import database
+from lsp_server.indexing.database import index_file, is_disk_full
+from lsp_server.indexing.policy import Policy
+from lsp_server.indexing.service import WorkspaceIndex
+from lsp_server.session import Session
+from tests.unit.indexing.conftest import write_tree
+
+TIMEOUT = 30.0
+OLD = {f"pkg/old{i}.py": f"def old_{i}(a, b):\n    '''{'x' * 200}'''\n    return a\n"
+       for i in range(5)}
+# Enough new symbols and chunks that the database must grow to hold them.
+NEW = {f"pkg/new{i}.py": "".join(f"def new_{i}_{j}(a):\n    '''{'y' * 300}'''\n    return a\n"
+                                 for j in range(20)) for i in range(30)}
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
+    """``full_disk(True)``: writer connections opened from now on cannot grow their file."""
+    state = {"full": False}
+    connect = database.connect
+
+    def limited(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+        conn = connect(path, readonly=readonly)
+        if state["full"] and not readonly:
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            conn.execute(f"PRAGMA max_page_count = {max(pages, 1)}")
+        return conn
+
+    monkeypatch.setattr(database, "connect", limited)
+    return lambda full: state.update(full=full)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Path]:
+    """A repository indexed once with room to spare, then given many new files."""
+    root = write_tree(tmp_path / "repo", OLD).resolve()
+    index = WorkspaceIndex([root], database=index_file(tmp_path / "cache", [root]),
+                           policy=Policy(), workers=1, watch=False)
+    assert index.start().result(timeout=TIMEOUT).files == 5
+    index.close()
+    write_tree(root, NEW)
+    yield root
+
+
+def open_index(root: Path, errors: list[IndexFullError]) -> WorkspaceIndex:
+    return WorkspaceIndex([root], database=index_file(root.parent / "cache", [root]),
+                          policy=Policy(), workers=1, watch=False, on_error=errors.append)
+
+
+def test_a_scan_on_a_full_disk_keeps_the_old_index_answering(
+        repo: Path, full_disk: Callable[[bool], None]) -> None:
+    full_disk(True)
+    errors: list[IndexFullError] = []
+    index = open_index(repo, errors)
+    try:
+        with pytest.raises(IndexFullError, match="the disk is full"):
+            index.start().result(timeout=TIMEOUT)
+        assert len(errors) == 1 and str(index.database) in str(errors[0])
+        assert index.reader.definitions("old_4")  # the last commit still answers
+        assert not index.reader.definitions("new_0_0")  # no half-written file
+        with pytest.raises(IndexFullError):  # an overlay write fails the same way
+            index.overlay(repo / "pkg" / "new0.py", NEW["pkg/new0.py"] * 3).result(TIMEOUT)
+        assert len(errors) == 2
+    finally:
+        index.close()
+    full_disk(False)  # space freed: the next start catches up
+    index = open_index(repo, errors)
+    try:
+        assert index.start().result(timeout=TIMEOUT).files == 35
+        assert index.reader.definitions("new_29_19") and index.reader.definitions("old_0")
+    finally:
+        index.close()
+    assert not list((index.database.parent).glob("*.corrupt-*"))  # never set aside
+
+
+def test_the_session_tells_the_user_once_and_keeps_repository_context(
+        repo: Path, full_disk: Callable[[bool], None]) -> None:
+    full_disk(True)
+    shown: list[tuple[str, bool]] = []
+    session = Session(lambda message, error: shown.append((message, error)))
+    session.configure(repo, {"cacheDir": str(repo.parent / "cache"), "indexWorkers": 1})
+    session.start_index()
+    try:
+        scan = session.index.scan
+        assert scan is not None
+        with pytest.raises(IndexFullError):
+            scan.result(timeout=TIMEOUT)
+        assert [error for _message, error in shown] == [True]
+        assert shown[0][0].startswith("llama-lsp: cannot write the repository index")
+        reader = session.index.reader
+        assert reader is not None and reader.definitions("old_2")
+    finally:
+        session.index.close()
+
+
+def test_cli_index_on_a_full_disk_says_so_and_loses_nothing(
+        repo: Path, full_disk: Callable[[bool], None], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(repo.parent / "config"))
+    full_disk(True)
+    args = ["index", str(repo), "--cache-dir", str(repo.parent / "cache"), "--index-workers", "1"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "the disk is full" in err and "Traceback" not in err
+    with sqlite3.connect(index_file(repo.parent / "cache", [repo])) as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM symbols")}
+    assert names == {f"old_{i}" for i in range(5)}
+    full_disk(False)
+    assert main(args) == 0
+    assert "35 files" in capsys.readouterr().out
+
+
+def test_what_counts_as_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "cache" / "index.sqlite"
+
+    def sqlite_error(code: int) -> sqlite3.OperationalError:
+        exc = sqlite3.OperationalError("disk I/O error")
+        exc.sqlite_errorcode = code
+        return exc
+
+    shm_size = sqlite3.SQLITE_IOERR | (19 << 8)  # SQLITE_IOERR_SHMSIZE
+    assert is_disk_full(sqlite_error(sqlite3.SQLITE_FULL), path)
+    assert is_disk_full(OSError(errno.ENOSPC, "No space left on device"), path)
+    assert is_disk_full(OSError(errno.EDQUOT, "Disk quota exceeded"), path)
+    assert not is_disk_full(OSError(errno.EACCES, "Permission denied"), path)
+    assert not is_disk_full(sqlite_error(sqlite3.SQLITE_BUSY), path)
+    assert not is_disk_full(sqlite3.DatabaseError("file is not a database"), path)
+    assert not is_disk_full(sqlite_error(shm_size), path)  # an I/O error with room to spare
+
+    class Usage:
+        free = 4096
+
+    monkeypatch.setattr(database.shutil, "disk_usage", lambda folder: Usage)
+    assert is_disk_full(sqlite_error(shm_size), path)  # the same error on a full disk
