@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 
 from lsp_server.assist.budget import Part
+from lsp_server.retrieval.redact import redact
 
 
 @cache
@@ -36,6 +37,10 @@ _CODE = "\ue000code\ue000"
 
 def code_part(template: str, code: str, *, trim: int, whole: bool = False,
               **fields: object) -> Part:
-    """A prompt part whose ``{code}`` may be trimmed while the text around it stays."""
+    """A prompt part whose ``{code}`` may be trimmed while the text around it stays.
+
+    Every piece of code that explain and ask show (the selection, its scope, excerpts of
+    other files) comes through here, so secret-looking values are replaced here, before
+    the prompt is fitted and counted."""
     before, _, after = template.format(code=_CODE, **fields).partition(_CODE)
-    return Part(code, trim, whole, before, after)
+    return Part(redact(code), trim, whole, before, after)

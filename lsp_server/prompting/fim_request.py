@@ -18,9 +18,10 @@ from lsp_server.generation.backend import GenerationRequest, Sampling
 from lsp_server.generation.loader import LoadedModel
 from lsp_server.postprocessing import FilterContext, early_stop
 from lsp_server.prompting.context_pack import ContextRequest, Packed, pack
-from lsp_server.prompting.fim import FimPrompt, render_fim
+from lsp_server.prompting.fim import FimPrompt, Tokenizer, render_fim
 from lsp_server.prompting.repo_context import renderer_for
-from lsp_server.prompting.window import fit_prefix_anchored, fit_suffix
+from lsp_server.prompting.window import fit_prefix, fit_prefix_anchored, fit_suffix
+from lsp_server.retrieval.redact import redact
 
 if TYPE_CHECKING:
     from lsp_server.config import Settings
@@ -82,6 +83,20 @@ def budgets(settings: Settings, n_ctx: int) -> Budgets:
     return Budgets(scaled_prefix, scaled_suffix, max(0, room - scaled_prefix - scaled_suffix))
 
 
+def shown_window(tok: Tokenizer, prefix: str, suffix: str, split: Budgets) -> tuple[str, str]:
+    """The local window as the prompt shows it: secret-looking values replaced, as in
+    repository context (the current file is a source file too, and a prompt may go to a
+    shared server). A replacement can take more tokens than the short value it hides, so
+    a side that changed is fitted again (nearest the cursor kept); the same text gives the
+    same cut, so the KV cache is reused as before."""
+    shown_prefix, shown_suffix = redact(prefix), redact(suffix)
+    if shown_prefix != prefix:
+        shown_prefix = fit_prefix(tok, shown_prefix, split.prefix)
+    if shown_suffix != suffix:
+        shown_suffix = fit_suffix(tok, shown_suffix, split.suffix)
+    return shown_prefix, shown_suffix
+
+
 def prepare_fim(
     model: LoadedModel, cursor: Cursor, settings: Settings, language: str,
     state: WindowState | None = None, retrieve: Retrieve | None = None,
@@ -101,7 +116,8 @@ def prepare_fim(
         wanted = retrieve(window)
         if wanted is not None:
             packed = pack(renderer_for(spec, tok), wanted, split.context, language)
-    prompt = render_fim(spec, tok, prefix, suffix, packed.context if packed else None)
+    prompt = render_fim(spec, tok, *shown_window(tok, prefix, suffix, split),
+                        packed.context if packed else None)
     filters = FilterContext(cursor, language)
     request = GenerationRequest(
         prompt_ids=prompt.ids,

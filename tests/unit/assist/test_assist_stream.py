@@ -132,3 +132,29 @@ def test_ask_rejects_empty_questions_and_missing_workspaces(
         ask(model, Settings(), question="  ", workspace=tmp_path)
     with pytest.raises(DocumentError, match="workspace not found"):
         ask(model, Settings(), question="why?", workspace=tmp_path / "nope")
+
+
+SECRET = "k7Hq9Lm2Np4Rs6Tv8"
+WITH_SECRET = (f'import os\n\nAPI_KEY = "{SECRET}"\n\n\n'
+               "def call(client):\n    return client.get(API_KEY)\n")
+
+
+def _prompt(model: LoadedModel, tokens: int) -> str:
+    return model.backend.detokenize(model.backend.llm.input_ids[:tokens].tolist())
+
+
+def test_explain_and_ask_never_show_a_secret_to_the_model(
+    chat_model_path: Path, load: Callable[..., LoadedModel], tmp_path: Path
+) -> None:
+    """The selection, its scope and the excerpts are redacted like completion prompts."""
+    model = load(chat_model_path)
+    explained = explain(model, Settings(explain_max_tokens=2), path=Path("client.py"),
+                        text=WITH_SECRET, start_line=2, end_line=6)
+    prompt = _prompt(model, explained.tokens.prompt)
+    assert SECRET not in prompt and 'API_KEY = "<redacted>"' in prompt
+    retriever = Excerpts([Chunk("client.py", 0, 6, WITH_SECRET, 7)])
+    answered = ask(model, Settings(ask_max_tokens=2), question="where is API_KEY used?",
+                   workspace=tmp_path, retriever=retriever)
+    prompt = _prompt(model, answered.tokens.prompt)
+    assert SECRET not in prompt and 'API_KEY = "<redacted>"' in prompt
+    assert "return client.get(API_KEY)" in prompt

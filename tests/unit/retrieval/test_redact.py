@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
+from lsp_server.documents.cursor import split_at
 from lsp_server.generation.loader import LoadedModel
-from lsp_server.prompting.fim_request import prepare_fim
+from lsp_server.prompting.fim_request import Budgets, prepare_fim, shown_window
 from lsp_server.retrieval.redact import REDACTED, redact
 from tests.unit.retrieval.conftest import Files, Workspace, cursor_at_end, settings
 
@@ -50,6 +51,58 @@ def test_secrets_of_an_imported_file_never_reach_the_prompt(
     assert "@db.internal:5432/main" in text and REDACTED + "@db.internal" in text
 
 
+CURRENT = f'''import requests
+
+SLACK_TOKEN = "xoxb-{'1' * 12}-{'2' * 12}-{'a' * 24}"
+
+
+def fetch(session):
+    session.headers["Authorization"] = "token {TOKEN}"
+    return '''
+BELOW = f'''
+
+
+def login(client):
+    client.connect(password="{PASSWORD}")
+'''
+
+
+@pytest.mark.parametrize("kind", ["qwen", "codellama"])
+def test_secrets_in_the_current_file_never_reach_the_prompt(
+    kind: str, workspace: Callable[[Files], Workspace], load: Callable[..., LoadedModel],
+) -> None:
+    """The local window is redacted like repository context, above and below the cursor."""
+    text = CURRENT + BELOW
+    repo, model = workspace({"client.py": text}), load(kind)
+    cursor = split_at(text, CURRENT.count("\n"), len(CURRENT.rsplit("\n", 1)[1]))
+    config = settings(max_suffix_tokens=256)  # the tiny vocabularies spend a token a byte
+    retrieve = repo.provider.retrieve(repo.path("client.py"), cursor, "python", config,
+                                      model, invoked=True)
+    prompt = model.backend.detokenize(
+        prepare_fim(model, cursor, config, "python", None, retrieve).prompt.ids)
+    for secret in (TOKEN, TOKEN[4:20], PASSWORD, "xoxb-1111"):
+        assert secret not in prompt
+    assert f'"token {REDACTED}"' in prompt and f'password="{REDACTED}"' in prompt
+    assert "def fetch(session):" in prompt and "def login(client):" in prompt
+
+
+@pytest.mark.parametrize("kind", ["qwen", "codellama"])
+def test_a_redacted_window_that_grew_is_fitted_again(
+        kind: str, load: Callable[..., LoadedModel]) -> None:
+    """Short secrets can take fewer tokens than the marker: the budget still holds."""
+    tok = load(kind).backend
+    lines = "".join(f'x{i} = 1\napi_key = "q{i:05d}z"\n' for i in range(40))
+    prefix, suffix = lines + "value = ", "\n" + lines
+    split = Budgets(len(tok.tokenize(prefix)), len(tok.tokenize(suffix)), 0)
+    assert len(tok.tokenize(redact(prefix))) > split.prefix  # the marker is longer here
+    shown_prefix, shown_suffix = shown_window(tok, prefix, suffix, split)
+    assert len(tok.tokenize(shown_prefix)) <= split.prefix
+    assert len(tok.tokenize(shown_suffix)) <= split.suffix
+    assert redact(prefix).endswith(shown_prefix) and shown_prefix.endswith("value = ")
+    assert redact(suffix).startswith(shown_suffix) and REDACTED in shown_suffix
+    assert "q00039z" not in shown_prefix and "q00000z" not in shown_suffix
+
+
 def test_private_key_block_is_cut_whole() -> None:
     body = "\n".join(["MIIEowIBAAKCAQEA7x9vQk2Lm3Np4Rq5St6Uv7Wx8Yz9Ab0Cd1Ef2Gh3Ij4Kl5"] * 4)
     text = (f"KEY = '''-----BEGIN RSA PRIVATE KEY-----\n{body}\n"
@@ -58,9 +111,31 @@ def test_private_key_block_is_cut_whole() -> None:
     assert out == f"KEY = '''{REDACTED}'''\nNEXT = 1\n"
 
 
+OPENSSH_LINE = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW"
+
+
 def test_unterminated_private_key_is_cut_to_the_end() -> None:
-    out = redact("a = 1\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n")
+    """A window that ends inside a key: the rest of the text is key."""
+    out = redact(f"a = 1\n-----BEGIN OPENSSH PRIVATE KEY-----\n{OPENSSH_LINE}\n")
     assert out == f"a = 1\n{REDACTED}"
+
+
+def test_key_lines_at_the_start_of_a_window_are_cut_up_to_their_end_line() -> None:
+    """A window that starts inside a key (its BEGIN line is above the window)."""
+    plain = f"{OPENSSH_LINE}\n{OPENSSH_LINE[:40]}\n-----END OPENSSH PRIVATE KEY-----\nx = 1\n"
+    assert redact(plain) == f"{REDACTED}\nx = 1\n"
+    quoted = (f'    "{OPENSSH_LINE}\\n"\n    "{OPENSSH_LINE}\\n"\n'
+              '    "-----END OPENSSH PRIVATE KEY-----\\n"\n)\n')
+    assert redact(quoted) == f'{REDACTED}\\n"\n)\n'
+
+
+def test_pem_markers_in_code_leave_the_code_alone() -> None:
+    """No key material after the marker: code that reads PEM files, kept whole."""
+    code = ('BEGIN = "-----BEGIN RSA PRIVATE KEY-----"\n'
+            'END = "-----END RSA PRIVATE KEY-----"\n\n'
+            "def is_key(text: str) -> bool:\n    return text.startswith(BEGIN)\n")
+    assert redact(code) == code
+    assert redact(code[code.index("END"):]) == code[code.index("END"):]
 
 
 @pytest.mark.parametrize(("line", "secret"), [
