@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 
 from lsp_server.assist.budget import Part
-from lsp_server.retrieval.redact import redact
+from lsp_server.safety.redact import redact
 
 
 @cache

@@ -20,6 +20,7 @@ from lsp_server.postprocessing.drop_repetition import drop_repetition, repetitio
 from lsp_server.postprocessing.keep_parse_valid import keep_parse_valid
 from lsp_server.postprocessing.limit_to_line import limit_to_line, line_end
 from lsp_server.postprocessing.limit_to_scope import limit_to_scope, scope_end
+from lsp_server.postprocessing.stop_at_redaction import redaction_start, stop_at_redaction
 from lsp_server.postprocessing.stop_at_suffix import pending_start, stop_at_suffix, suffix_start
 from lsp_server.postprocessing.strip_code_fences import (
     fence_end,
@@ -38,6 +39,7 @@ FILTERS: tuple[Filter, ...] = (
     limit_to_scope,
     stop_at_suffix,
     drop_repetition,
+    stop_at_redaction,
     balance_brackets,
     keep_parse_valid,
     drop_blank,
@@ -45,7 +47,8 @@ FILTERS: tuple[Filter, ...] = (
 
 # The streaming halves of the cutting filters, in the same order.
 CUTS: tuple[Cut, ...] = (
-    fence_end, line_end, scope_end, suffix_start, repetition_start, unbalanced_end,
+    fence_end, line_end, scope_end, suffix_start, repetition_start, redaction_start,
+    unbalanced_end,
 )
 
 

@@ -15,6 +15,7 @@ from lsp_server.postprocessing.lexing import PAIRS, Scan, dialect_for, scan
 from lsp_server.postprocessing.syntax import Baseline, baseline
 from lsp_server.postprocessing.text import indent_width
 from lsp_server.postprocessing.window import LINES_AFTER, LINES_BEFORE, Window, cursor_window
+from lsp_server.safety.redact import REDACTED
 
 BLOCK_OPENERS = (":", "{", "(", "[", "=>", "->")
 SUFFIX_SCAN_CHARS = 65536  # how far to look for the suffix's closing brackets
@@ -35,6 +36,11 @@ class FilterContext:
     @cached_property
     def dialect(self) -> Lexical:
         return dialect_for(self.language)
+
+    @cached_property
+    def holds_marker(self) -> bool:
+        """The document itself contains the redaction marker (``stop_at_redaction``)."""
+        return REDACTED in self.cursor.prefix or REDACTED in self.cursor.suffix
 
     @cached_property
     def window(self) -> Window:

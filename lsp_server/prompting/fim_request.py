@@ -21,7 +21,7 @@ from lsp_server.prompting.context_pack import ContextRequest, Packed, pack
 from lsp_server.prompting.fim import FimPrompt, Tokenizer, render_fim
 from lsp_server.prompting.repo_context import renderer_for
 from lsp_server.prompting.window import fit_prefix, fit_prefix_anchored, fit_suffix
-from lsp_server.retrieval.redact import redact
+from lsp_server.safety.redact import redact
 
 if TYPE_CHECKING:
     from lsp_server.config import Settings

@@ -20,8 +20,8 @@ from weakref import WeakKeyDictionary, ref
 from lsp_server.languages.lexical import lexical_for
 from lsp_server.prompting.families import FimSpec, RepoLayout, load_families
 from lsp_server.prompting.fim import Tokenizer, tokenize_continuation
-from lsp_server.retrieval.redact import redact
 from lsp_server.retrieval.snippet import Snippet
+from lsp_server.safety.redact import redact
 
 CACHE_BLOCKS = 4096
 FALLBACK_FAMILY = "generic"  # whose repo layout is path-headed comments

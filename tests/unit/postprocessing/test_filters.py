@@ -63,3 +63,12 @@ def test_early_stop_waits_while_the_rest_of_the_line_may_be_repeated() -> None:
 def test_repeated_first_line_counts_with_the_cursor_indentation() -> None:
     context = ctx("for x in xs:\n    █\n")
     assert postprocess("y += x\n    y += x\n    y += x\n", context) == "y += x"
+
+
+def test_the_redaction_marker_is_kept_only_where_the_document_has_it() -> None:
+    """Copied from a redacted prompt, the marker is dropped; a document that holds the
+    marker itself (a redaction test, this project) may have it completed."""
+    raw = '"<redacted>",'
+    assert postprocess(raw, ctx('CONFIG = {\n    "token": █\n}\n')) is None
+    own = ctx('REDACTED = "<redacted>"\nCONFIG = {\n    "token": █\n}\n')
+    assert postprocess(raw, own) == raw

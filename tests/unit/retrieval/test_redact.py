@@ -9,7 +9,7 @@ import pytest
 from lsp_server.documents.cursor import split_at
 from lsp_server.generation.loader import LoadedModel
 from lsp_server.prompting.fim_request import Budgets, prepare_fim, shown_window
-from lsp_server.retrieval.redact import REDACTED, redact
+from lsp_server.safety.redact import REDACTED, redact
 from tests.unit.retrieval.conftest import Files, Workspace, cursor_at_end, settings
 
 TOKEN = "ghp_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1eF3hJ5"
