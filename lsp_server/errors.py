@@ -88,20 +88,19 @@ class UnknownModelError(LlamaLspError):
         self.name = name
 
 
-class IndexFullError(LlamaLspError):
-    """The index database could not be written because the disk (or quota) is full.
+class IndexWriteError(LlamaLspError):
+    """The index database cannot be written: the disk (or quota) is full, or the folder is
+    read-only. Not llama-lsp's fault, so the user is told what to change.
 
     SQLite rolls the transaction back, and each transaction holds whole files, so the
     index still answers from its last commit; the next scan re-does what was not written.
     """
 
-    def __init__(self, path: Path | str) -> None:
-        super().__init__(
-            f"cannot write the repository index {path}: the disk is full. Free some space or "
-            "set cache_dir to a folder on another disk; until then the index answers from "
-            "what it already holds"
-        )
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"cannot write the repository index {path}: {reason}; the index "
+                         "keeps answering from what it already holds")
         self.path = Path(path)
+        self.reason = reason
 
 
 class AssistInputError(LlamaLspError):

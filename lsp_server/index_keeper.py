@@ -3,8 +3,9 @@ unsaved text, restarted when the folders or the index settings change.
 
 Indexing runs on its own writer thread (and parse processes); nothing here blocks the
 event loop. Until the first scan has finished, ``reader`` is None and the question panel
-falls back to walking the files near the current one. A full disk is told to the user
-once, and the reader stays: the database still holds its last commit.
+falls back to walking the files near the current one. An index that cannot be written (a
+full disk, a read-only cache folder) is told to the user once, and the reader stays: the
+database still holds its last commit.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lsp_server.config import Settings
-from lsp_server.errors import IndexFullError
+from lsp_server.errors import IndexWriteError
 from lsp_server.indexing.reader import IndexReader
 from lsp_server.indexing.report import IndexReport
 from lsp_server.indexing.service import WorkspaceIndex
@@ -42,7 +43,7 @@ class IndexKeeper:
     def __init__(self, progress: Callable[[], ScanReporter | None] = lambda: None,
                  tell: Callable[[str], None] = lambda message: None) -> None:
         self._progress = progress  # a fresh $/progress reporter for each start-up scan
-        self._tell = tell  # a message for the user (a full disk)
+        self._tell = tell  # a message for the user (an index it cannot write)
         self.index: WorkspaceIndex | None = None
         self.scan: Future[IndexReport] | None = None
         self._key: tuple[object, ...] | None = None
@@ -70,19 +71,19 @@ class IndexKeeper:
             self.scan.add_done_callback(_log_scan)
             if reporter is not None:
                 self.scan.add_done_callback(lambda scan: reporter.finish(_summary(scan)))
-        except OSError as exc:  # an unwritable cache dir, a full disk: work without it
+        except OSError as exc:  # the watcher cannot start (inotify limits): work without it
             log.warning("repository index unavailable: %s", exc)
             self._tell(f"repository index unavailable (completions go on without it): {exc}")
             self.index = self.scan = None
 
     @property
     def reader(self) -> IndexReader | None:
-        """The read API once the first scan has completed (or stopped at a full disk), else
-        None."""
+        """The read API once the first scan has completed (or stopped because the index
+        cannot be written), else None."""
         scan = self.scan
         if self.index is None or scan is None or not scan.done():
             return None
-        if scan.exception() is not None and not isinstance(scan.exception(), IndexFullError):
+        if scan.exception() is not None and not isinstance(scan.exception(), IndexWriteError):
             return None
         return self.index.reader
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsp_server.config import Settings, cli_overrides, load_settings
-from lsp_server.errors import IndexFullError
+from lsp_server.errors import IndexWriteError
 
 if TYPE_CHECKING:
     from lsp_server.indexing.service import WorkspaceIndex
@@ -48,7 +48,7 @@ def open_index(workspace: Path, settings: Settings) -> WorkspaceIndex | None:
     index = WorkspaceIndex.for_settings([workspace], settings, watch=False)
     try:
         index.start().result()
-    except IndexFullError as exc:  # the index still answers from its last commit
+    except IndexWriteError as exc:  # the index still answers from its last commit
         print(f"llama-lsp: {exc}", file=sys.stderr)
     except BaseException:
         index.close()

@@ -16,8 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from lsp_server.commands.common import fail, settings_for
 from lsp_server.config import add_setting_flags
-from lsp_server.errors import IndexFullError
-from lsp_server.indexing.database import full_disk_reported, index_file, remove_database
+from lsp_server.errors import IndexWriteError
+from lsp_server.indexing.database import index_file, remove_database, write_errors_reported
 from lsp_server.indexing.indexer import Indexer
 from lsp_server.indexing.policy import policy_from_settings
 from lsp_server.indexing.report import IndexReport
@@ -52,14 +52,14 @@ def run(args: argparse.Namespace) -> int:
             bar.update(task, completed=done, total=total or None, description=message)
 
         try:
-            with full_disk_reported(database):
+            with write_errors_reported(database):
                 store = Store(database)
                 try:
                     report = Indexer(store, walker, workers=settings.index_workers,
                                      progress=progress).run()
                 finally:
                     store.close()
-        except IndexFullError as exc:
+        except IndexWriteError as exc:
             return fail(str(exc))
     print(json.dumps({"root": str(root), **report.as_dict()}, indent=2) if args.json
           else summary(root, report))

@@ -23,14 +23,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lsp_server.errors import IndexFullError
+from lsp_server.errors import IndexWriteError
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x6C6C7370  # "llsp"
 INDEX_FILE = "index.sqlite"
-LOW_SPACE_BYTES = 1 << 20  # free space below which an SQLite I/O error means "disk full"
+LOW_SPACE_BYTES = 1 << 20  # free space below which an SQLite I/O error means a full disk
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -159,19 +159,35 @@ def is_corrupt(exc: sqlite3.DatabaseError) -> bool:
     return type(exc) is sqlite3.DatabaseError
 
 
-def is_disk_full(exc: BaseException, path: Path) -> bool:
-    """SQLite's SQLITE_FULL, the file system's "no space left" / "quota exceeded", or an
-    SQLite I/O error while the disk holding ``path`` is (nearly) full: some writes that find
-    no space come back as I/O errors, such as a WAL index that cannot grow
-    (SQLITE_IOERR_SHMSIZE when opening the index on a full disk)."""
+DISK_FULL = "the disk is full (free some space, or set cache_dir to a folder on another disk)"
+
+
+def write_problem(exc: BaseException, path: Path) -> str | None:
+    """Why the index at ``path`` cannot be written, in the user's words, when the cause is
+    outside llama-lsp: a full disk or quota, a read-only or foreign folder. None for
+    anything else (a bug, a locked or corrupt file: handled elsewhere).
+
+    A full disk is SQLite's SQLITE_FULL, the file system's ENOSPC / EDQUOT, or an SQLite
+    I/O error while the disk holding ``path`` is (nearly) full: some writes that find no
+    space come back as I/O errors, such as a WAL index that cannot grow
+    (SQLITE_IOERR_SHMSIZE when opening the index on a full disk).
+    """
+    writable = "set cache_dir to a folder you can write"
     if isinstance(exc, OSError):
-        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DISK_FULL
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return f"{exc.strerror or exc} ({writable})"
+        return None
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None:
-        return False
-    if code == sqlite3.SQLITE_FULL:
-        return True
-    return code & 0xFF == sqlite3.SQLITE_IOERR and _free_bytes(path) < LOW_SPACE_BYTES
+        return None
+    if code == sqlite3.SQLITE_FULL or (
+            code & 0xFF == sqlite3.SQLITE_IOERR and _free_bytes(path) < LOW_SPACE_BYTES):
+        return DISK_FULL
+    if code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return f"{exc} ({writable})"
+    return None
 
 
 def _free_bytes(path: Path) -> int:
@@ -184,15 +200,16 @@ def _free_bytes(path: Path) -> int:
 
 
 @contextmanager
-def full_disk_reported(path: Path) -> Iterator[None]:
-    """Turn a full disk met while writing the index at ``path`` into ``IndexFullError``
-    (a message for the user instead of SQLite's "database or disk is full" traceback)."""
+def write_errors_reported(path: Path) -> Iterator[None]:
+    """Turn a full disk or a read-only folder met while writing the index at ``path`` into
+    ``IndexWriteError``: a message for the user instead of SQLite's traceback."""
     try:
         yield
     except (sqlite3.Error, OSError) as exc:
-        if is_disk_full(exc, path):
-            raise IndexFullError(path) from exc
-        raise
+        reason = write_problem(exc, path)
+        if reason is None:
+            raise
+        raise IndexWriteError(path, reason) from exc
 
 
 def set_aside(path: Path, why: str) -> None:

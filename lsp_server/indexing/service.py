@@ -4,9 +4,9 @@ Every write (the start-up scan, watcher batches, the unsaved text of open docume
 is a job on one thread that owns the only write connection, so writes never conflict and
 readers (``index.reader``, one connection per thread) never wait. The watcher starts
 before the first scan, so nothing that changes during it is missed. If the database turns
-out to be corrupt mid-run it is set aside and rebuilt by a fresh scan. A full disk fails
-the job with ``IndexFullError`` (passed to ``on_error`` too, for the user): the database
-keeps its last commit, so readers go on answering from it.
+out to be corrupt mid-run it is set aside and rebuilt by a fresh scan. A full disk or a
+read-only folder fails the job with ``IndexWriteError`` (passed to ``on_error`` too, for
+the user): the database keeps its last commit, so readers go on answering from it.
 
 Overlays: ``overlay(path, text)`` indexes an open document's unsaved text in place of
 the file's, and file events for that path are ignored until ``clear_overlay(path)``
@@ -27,8 +27,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lsp_server.errors import IndexFullError
-from lsp_server.indexing.database import full_disk_reported, index_file, is_corrupt, set_aside
+from lsp_server.errors import IndexWriteError
+from lsp_server.indexing.database import index_file, is_corrupt, set_aside, write_errors_reported
 from lsp_server.indexing.indexer import Indexer, Progress
 from lsp_server.indexing.parse import extract_source
 from lsp_server.indexing.policy import Policy, SkipReason, extension_languages, policy_from_settings
@@ -50,7 +50,7 @@ class WorkspaceIndex:
     def __init__(self, roots: Sequence[Path], *, database: Path, policy: Policy,
                  workers: int | None = None, debounce_ms: int = 10,
                  progress: Progress | None = None, watch: bool = True,
-                 on_error: Callable[[IndexFullError], None] = lambda error: None) -> None:
+                 on_error: Callable[[IndexWriteError], None] = lambda error: None) -> None:
         self.roots = [Path(root).resolve() for root in roots]
         self.database = database
         self.policy = policy
@@ -71,7 +71,7 @@ class WorkspaceIndex:
     @classmethod
     def for_settings(cls, roots: Sequence[Path], settings: Settings, *,
                      progress: Progress | None = None, watch: bool = True,
-                     on_error: Callable[[IndexFullError], None] = lambda error: None,
+                     on_error: Callable[[IndexWriteError], None] = lambda error: None,
                      ) -> WorkspaceIndex:
         database = index_file(settings.cache_dir, list(roots))
         policy = policy_from_settings(settings, [str(database.parent)])
@@ -116,10 +116,10 @@ class WorkspaceIndex:
         while (item := self._jobs.get()) is not None:
             job, future = item
             try:
-                with full_disk_reported(self.database):
+                with write_errors_reported(self.database):
                     result = self._run(job)
                 future.set_result(result)
-            except IndexFullError as exc:  # not a bug: no traceback, the user is told
+            except IndexWriteError as exc:  # not a bug: no traceback, the user is told
                 log.warning("%s", exc)
                 self._on_error(exc)
                 future.set_exception(exc)
@@ -136,7 +136,7 @@ class WorkspaceIndex:
             return job()
         except sqlite3.DatabaseError as exc:
             if not is_corrupt(exc):
-                raise  # locked, constraint, a full disk...: not a broken file
+                raise  # locked, read-only, a full disk...: not a broken file
             assert self._store is not None
             self._store.close()
             set_aside(self.database, f"it failed mid-run ({exc})")

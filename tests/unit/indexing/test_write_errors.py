@@ -1,10 +1,12 @@
-"""A full disk while indexing: a clear message, the old index kept and still answering.
+"""An index that cannot be written: a clear message, the old index kept and answering.
 
 The disk is "full" through SQLite itself: ``PRAGMA max_page_count`` at the database's
 current size makes every write that needs a new page fail with SQLITE_FULL ("database or
-disk is full"), the error SQLite gives when the file system has no space left. A real
-full tmpfs was checked by hand (see the closing note of the change); it also gives
-SQLITE_IOERR_SHMSIZE when the index is opened, which ``is_disk_full`` covers below.
+disk is full"), the error SQLite gives when the file system has no space left; and
+``PRAGMA query_only`` gives SQLITE_READONLY, as a read-only folder does. A real full
+tmpfs and a read-only bind mount were checked by hand (see the closing note of the
+change); the full tmpfs also gives SQLITE_IOERR_SHMSIZE when the index is opened, which
+``write_problem`` covers below.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from lsp_server.cli import main
-from lsp_server.errors import IndexFullError
+from lsp_server.errors import IndexWriteError
 from lsp_server.indexing import database
-from lsp_server.indexing.database import index_file, is_disk_full
+from lsp_server.indexing.database import DISK_FULL, index_file, write_problem
 from lsp_server.indexing.policy import Policy
 from lsp_server.indexing.service import WorkspaceIndex
 from lsp_server.session import Session
@@ -34,20 +36,23 @@ NEW = {f"pkg/new{i}.py": "".join(f"def new_{i}_{j}(a):\n    '''{'y' * 300}'''\n 
 
 
 @pytest.fixture
-def full_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
-    """``full_disk(True)``: writer connections opened from now on cannot grow their file."""
-    state = {"full": False}
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[str | None], None]:
+    """``full_disk("full")``: writer connections opened from now on cannot grow their
+    file; ``full_disk("readonly")``: they cannot write at all; ``full_disk(None)``: room."""
+    state: dict[str, str | None] = {"mode": None}
     connect = database.connect
 
     def limited(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn = connect(path, readonly=readonly)
-        if state["full"] and not readonly:
+        if state["mode"] == "full" and not readonly:
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
             conn.execute(f"PRAGMA max_page_count = {max(pages, 1)}")
+        elif state["mode"] == "readonly" and not readonly:
+            conn.execute("PRAGMA query_only = 1")
         return conn
 
     monkeypatch.setattr(database, "connect", limited)
-    return lambda full: state.update(full=full)
+    return lambda mode: state.update(mode=mode)
 
 
 @pytest.fixture
@@ -62,28 +67,28 @@ def repo(tmp_path: Path) -> Iterator[Path]:
     yield root
 
 
-def open_index(root: Path, errors: list[IndexFullError]) -> WorkspaceIndex:
+def open_index(root: Path, errors: list[IndexWriteError]) -> WorkspaceIndex:
     return WorkspaceIndex([root], database=index_file(root.parent / "cache", [root]),
                           policy=Policy(), workers=1, watch=False, on_error=errors.append)
 
 
 def test_a_scan_on_a_full_disk_keeps_the_old_index_answering(
-        repo: Path, full_disk: Callable[[bool], None]) -> None:
-    full_disk(True)
-    errors: list[IndexFullError] = []
+        repo: Path, full_disk: Callable[[str | None], None]) -> None:
+    full_disk("full")
+    errors: list[IndexWriteError] = []
     index = open_index(repo, errors)
     try:
-        with pytest.raises(IndexFullError, match="the disk is full"):
+        with pytest.raises(IndexWriteError, match="the disk is full"):
             index.start().result(timeout=TIMEOUT)
         assert len(errors) == 1 and str(index.database) in str(errors[0])
         assert index.reader.definitions("old_4")  # the last commit still answers
         assert not index.reader.definitions("new_0_0")  # no half-written file
-        with pytest.raises(IndexFullError):  # an overlay write fails the same way
+        with pytest.raises(IndexWriteError):  # an overlay write fails the same way
             index.overlay(repo / "pkg" / "new0.py", NEW["pkg/new0.py"] * 3).result(TIMEOUT)
         assert len(errors) == 2
     finally:
         index.close()
-    full_disk(False)  # space freed: the next start catches up
+    full_disk(None)  # space freed: the next start catches up
     index = open_index(repo, errors)
     try:
         assert index.start().result(timeout=TIMEOUT).files == 35
@@ -94,8 +99,8 @@ def test_a_scan_on_a_full_disk_keeps_the_old_index_answering(
 
 
 def test_the_session_tells_the_user_once_and_keeps_repository_context(
-        repo: Path, full_disk: Callable[[bool], None]) -> None:
-    full_disk(True)
+        repo: Path, full_disk: Callable[[str | None], None]) -> None:
+    full_disk("full")
     shown: list[tuple[str, bool]] = []
     session = Session(lambda message, error: shown.append((message, error)))
     session.configure(repo, {"cacheDir": str(repo.parent / "cache"), "indexWorkers": 1})
@@ -103,7 +108,7 @@ def test_the_session_tells_the_user_once_and_keeps_repository_context(
     try:
         scan = session.index.scan
         assert scan is not None
-        with pytest.raises(IndexFullError):
+        with pytest.raises(IndexWriteError):
             scan.result(timeout=TIMEOUT)
         assert [error for _message, error in shown] == [True]
         assert shown[0][0].startswith("llama-lsp: cannot write the repository index")
@@ -114,10 +119,10 @@ def test_the_session_tells_the_user_once_and_keeps_repository_context(
 
 
 def test_cli_index_on_a_full_disk_says_so_and_loses_nothing(
-        repo: Path, full_disk: Callable[[bool], None], capsys: pytest.CaptureFixture[str],
+        repo: Path, full_disk: Callable[[str | None], None], capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(repo.parent / "config"))
-    full_disk(True)
+    full_disk("full")
     args = ["index", str(repo), "--cache-dir", str(repo.parent / "cache"), "--index-workers", "1"]
     assert main(args) == 1
     err = capsys.readouterr().err
@@ -125,12 +130,27 @@ def test_cli_index_on_a_full_disk_says_so_and_loses_nothing(
     with sqlite3.connect(index_file(repo.parent / "cache", [repo])) as conn:
         names = {row[0] for row in conn.execute("SELECT name FROM symbols")}
     assert names == {f"old_{i}" for i in range(5)}
-    full_disk(False)
+    full_disk(None)
     assert main(args) == 0
     assert "35 files" in capsys.readouterr().out
 
 
-def test_what_counts_as_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_only_index_is_told_and_keeps_answering(
+        repo: Path, full_disk: Callable[[str | None], None]) -> None:
+    full_disk("readonly")
+    errors: list[IndexWriteError] = []
+    index = open_index(repo, errors)
+    try:
+        with pytest.raises(IndexWriteError, match="set cache_dir to a folder you can write"):
+            index.start().result(timeout=TIMEOUT)
+        assert "readonly database" in errors[0].reason
+        assert index.reader.definitions("old_1") and not index.reader.definitions("new_0_0")
+    finally:
+        index.close()
+    assert not list((index.database.parent).glob("*.corrupt-*"))
+
+
+def test_what_counts_as_a_write_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "cache" / "index.sqlite"
 
     def sqlite_error(code: int) -> sqlite3.OperationalError:
@@ -139,16 +159,19 @@ def test_what_counts_as_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         return exc
 
     shm_size = sqlite3.SQLITE_IOERR | (19 << 8)  # SQLITE_IOERR_SHMSIZE
-    assert is_disk_full(sqlite_error(sqlite3.SQLITE_FULL), path)
-    assert is_disk_full(OSError(errno.ENOSPC, "No space left on device"), path)
-    assert is_disk_full(OSError(errno.EDQUOT, "Disk quota exceeded"), path)
-    assert not is_disk_full(OSError(errno.EACCES, "Permission denied"), path)
-    assert not is_disk_full(sqlite_error(sqlite3.SQLITE_BUSY), path)
-    assert not is_disk_full(sqlite3.DatabaseError("file is not a database"), path)
-    assert not is_disk_full(sqlite_error(shm_size), path)  # an I/O error with room to spare
+    assert write_problem(sqlite_error(sqlite3.SQLITE_FULL), path) == DISK_FULL
+    assert write_problem(OSError(errno.ENOSPC, "No space left on device"), path) == DISK_FULL
+    assert write_problem(OSError(errno.EDQUOT, "Disk quota exceeded"), path) == DISK_FULL
+    read_only = write_problem(OSError(errno.EROFS, "Read-only file system"), path)
+    assert read_only is not None and read_only.startswith("Read-only file system")
+    assert write_problem(sqlite_error(sqlite3.SQLITE_READONLY | (1 << 8)), path) is not None
+    assert write_problem(OSError(errno.ENOENT, "No such file or directory"), path) is None
+    assert write_problem(sqlite_error(sqlite3.SQLITE_BUSY), path) is None
+    assert write_problem(sqlite3.DatabaseError("file is not a database"), path) is None
+    assert write_problem(sqlite_error(shm_size), path) is None  # an I/O error with room
 
     class Usage:
         free = 4096
 
     monkeypatch.setattr(database.shutil, "disk_usage", lambda folder: Usage)
-    assert is_disk_full(sqlite_error(shm_size), path)  # the same error on a full disk
+    assert write_problem(sqlite_error(shm_size), path) == DISK_FULL  # the same, disk full
