@@ -39,8 +39,8 @@ def settings_for(args: argparse.Namespace, workspace: Path) -> Settings:
 
 
 def open_index(workspace: Path, settings: Settings) -> WorkspaceIndex | None:
-    """The workspace's index, brought up to date (only changed files are parsed; on a full
-    disk, as it was), or None when indexing is off. The caller closes it."""
+    """The workspace's index, brought up to date (only changed files are parsed; as it was
+    when it cannot be written), or None when indexing is off. The caller closes it."""
     if not settings.index_enabled:
         return None
     from lsp_server.indexing.service import WorkspaceIndex
