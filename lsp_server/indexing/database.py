@@ -164,8 +164,9 @@ DISK_FULL = "the disk is full (free some space, or set cache_dir to a folder on 
 
 def write_problem(exc: BaseException, path: Path) -> str | None:
     """Why the index at ``path`` cannot be written, in the user's words, when the cause is
-    outside llama-lsp: a full disk or quota, a read-only or foreign folder. None for
-    anything else (a bug, a locked or corrupt file: handled elsewhere).
+    outside llama-lsp: a full disk or quota, a read-only or foreign folder, a file where
+    the folder should be. None for anything else (a bug, a locked or corrupt file: handled
+    elsewhere).
 
     A full disk is SQLite's SQLITE_FULL, the file system's ENOSPC / EDQUOT, or an SQLite
     I/O error while the disk holding ``path`` is (nearly) full: some writes that find no
@@ -176,7 +177,7 @@ def write_problem(exc: BaseException, path: Path) -> str | None:
     if isinstance(exc, OSError):
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return DISK_FULL
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR):
             return f"{exc.strerror or exc} ({writable})"
         return None
     code = getattr(exc, "sqlite_errorcode", None)

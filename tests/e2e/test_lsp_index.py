@@ -79,3 +79,34 @@ async def test_unsaved_text_reaches_the_index(
             protocol.ASK_COMMAND, {"question": "What does load_everything do?"})))
         assert result["citations"][0]["path"] == "app/main.py"
         assert path.read_text().count("load_everything") == 0  # only the editor has it
+
+
+async def test_an_index_it_cannot_write_is_shown_once_and_completions_go_on(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    """cacheDir below a regular file: the index cannot be created. The editor is told
+    once, with what to change, and inline completion still answers."""
+    write_repo(tmp_path)
+    (tmp_path / "not-a-folder").write_text("")
+    options = {"model": str(tiny_model("qwen", emit="a")), "maxTokens": 2,
+               "cacheDir": str(tmp_path / "not-a-folder" / "cache")}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "app" / "main.py", "x = \n")
+        told: list[str] = []
+        for _ in range(200):
+            told = [m.message for m in client.messages
+                    if "cannot write the repository index" in m.message]
+            if told:
+                break
+            await asyncio.sleep(0.05)
+        assert len(told) == 1 and "set cache_dir to a folder you can write" in told[0]
+        for _ in range(2):  # later writes (the open document's text) are not told again
+            result = await client.text_document_inline_completion_async(
+                types.InlineCompletionParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri),
+                    position=types.Position(line=0, character=4),
+                    context=types.InlineCompletionContext(
+                        trigger_kind=types.InlineCompletionTriggerKind.Invoked)))
+            assert result is not None and result.items and result.items[0].insert_text
+        assert sum("cannot write the repository index" in m.message
+                   for m in client.messages) == 1

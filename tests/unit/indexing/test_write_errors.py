@@ -152,6 +152,7 @@ def test_what_counts_as_a_write_problem(tmp_path: Path, monkeypatch: pytest.Monk
     read_only = write_problem(OSError(errno.EROFS, "Read-only file system"), path)
     assert read_only is not None and read_only.startswith("Read-only file system")
     assert write_problem(sqlite_error(sqlite3.SQLITE_READONLY | (1 << 8)), path) is not None
+    assert write_problem(OSError(errno.ENOTDIR, "Not a directory"), path) is not None
     assert write_problem(OSError(errno.ENOENT, "No such file or directory"), path) is None
     assert write_problem(sqlite_error(sqlite3.SQLITE_BUSY), path) is None
     assert write_problem(sqlite3.DatabaseError("file is not a database"), path) is None
