@@ -157,7 +157,12 @@ def pull_model(name: str, cache_dir: Path, *, progress: ProgressCallback | None 
     dest = models_dir(cache_dir) / entry.file
     if dest.is_file():
         return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a read-only cache_dir, a file in the way, a full disk
+        raise DownloadError(f"cannot create the model folder {dest.parent}: "
+                            f"{exc.strerror or exc}; set cache_dir to a folder you can write"
+                            ) from exc
     failures: list[tuple[Source, DownloadError]] = []
     for source in entry.sources:
         try:

@@ -294,6 +294,16 @@ def test_a_pulled_model_is_not_downloaded_again(serve: Serve, tmp_path: Path) ->
     assert len(hub.requests) == 1
 
 
+def test_a_cache_dir_it_cannot_create_is_a_clear_error(serve: Serve, tmp_path: Path) -> None:
+    hub = serve({HF_PATH: BLOB})
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(DownloadError, match=r"cannot create the model folder .*a-file/models: "
+                       "Not a directory; set cache_dir to a folder you can write"):
+        pull_model("fake", tmp_path / "a-file", hf_endpoint=hub.url,
+                   registry=_registry(tmp_path, SHA))
+    assert hub.requests == []  # nothing downloaded to nowhere
+
+
 def test_an_unknown_name_lists_the_known_ones(tmp_path: Path) -> None:
     with pytest.raises(UnknownModelError, match="codellama-7b"):
         pull_model("gpt-5", tmp_path)
