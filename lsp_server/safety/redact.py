@@ -31,8 +31,18 @@ _KEY_TAIL = re.compile(r"\A(?:[ \t\"'`]*(?:[A-Za-z0-9+/=]{16,}|[\w-]+:[^\n]*|)[\
 
 
 @cache
-def _secret_rules() -> tuple[Rule, ...]:
-    return tuple(r for r in all_rules() if r.id.startswith("secret-") and r.regex is not None)
+def _secret_rules() -> tuple[tuple[Rule, re.Pattern[str] | None], ...]:
+    """Each secret rule with, where it ignores case and its pattern has no capital letter,
+    the same pattern without IGNORECASE, to run on the lowercased text: the same matches
+    (on ASCII; Unicode case folding has a few exotic extra pairs, such as the long s),
+    about ten times faster (``re`` skips ahead by the first letters only when it is case
+    sensitive), which matters on the keystroke path (the passwords rule on a 32 KB window:
+    4.6 ms against 0.4 ms). A capital in the pattern (``[A-Z]``, ``\\S``) would change
+    meaning on lowercased text, so such a rule keeps its own regex."""
+    return tuple(
+        (rule, re.compile(rule.regex.pattern) if rule.ignore_case
+         and not any(c.isupper() for c in rule.regex.pattern) else None)
+        for rule in all_rules() if rule.id.startswith("secret-") and rule.regex is not None)
 
 
 def redact(text: str) -> str:
@@ -40,17 +50,30 @@ def redact(text: str) -> str:
     if "PRIVATE KEY" in text:
         text = _KEY_TAIL.sub(REDACTED, _KEY_BLOCK.sub(REDACTED, text))
     lowered = text.lower()
-    for rule in _secret_rules():
+    for rule, lowercase in _secret_rules():
         if not any(k.lower() in lowered for k in rule.keywords):
             continue
         assert rule.regex is not None
-        text = rule.regex.sub(_hide_value, text)
+        if lowercase is not None and len(lowered) == len(text):  # same offsets in both
+            spans = [match.span() for match in lowercase.finditer(lowered)]
+        else:
+            spans = [match.span() for match in rule.regex.finditer(text)]
+        if spans:
+            text = _hide_spans(text, spans)
+            lowered = text.lower()
     return text
 
 
-def _hide_value(match: re.Match[str]) -> str:
-    """The match with its last credential-like run (the value, not the key name) hidden."""
-    found = match.group(0)
+def _hide_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    pieces, end = [], 0
+    for start, stop in spans:
+        pieces += [text[end:start], _hide_value(text[start:stop])]
+        end = stop
+    return "".join([*pieces, text[end:]])
+
+
+def _hide_value(found: str) -> str:
+    """A match with its last credential-like run (the value, not the key name) hidden."""
     runs = list(_VALUE.finditer(found))
     if not runs:
         return REDACTED

@@ -9,8 +9,9 @@ import pytest
 from lsp_server.documents.cursor import split_at
 from lsp_server.generation.loader import LoadedModel
 from lsp_server.prompting.fim_request import Budgets, prepare_fim, shown_window
-from lsp_server.safety.redact import REDACTED, redact
+from lsp_server.safety.redact import REDACTED, _secret_rules, redact
 from tests.unit.retrieval.conftest import Files, Workspace, cursor_at_end, settings
+from tests.unit.safety.rule_cases import load_cases
 
 TOKEN = "ghp_" + "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1eF3hJ5"
 PASSWORD = "hunter2hunter2"
@@ -158,3 +159,20 @@ def test_credentials_are_replaced(line: str, secret: str) -> None:
 ])
 def test_harmless_lines_are_unchanged(line: str) -> None:
     assert redact(line) == line
+
+
+def test_lowercase_twins_find_exactly_what_their_rules_find() -> None:
+    """The fast path (a case-sensitive twin run on lowercased text) must not change what
+    is redacted: same spans on every secret case, in upper, lower and mixed case."""
+    cases = load_cases()
+    twins = [(rule, twin) for rule, twin in _secret_rules() if twin is not None]
+    assert [rule.id for rule, _ in twins] == ["secret-hardcoded-password"]
+    for rule, twin in twins:
+        lines = cases[rule.id]["bad"] + cases[rule.id]["good"]
+        texts = [*lines, *(line.upper() for line in lines), *(line.swapcase() for line in lines),
+                 "\n".join(lines), CONFIG, CONFIG.upper()]
+        assert rule.regex is not None
+        for text in texts:
+            assert ([m.span() for m in twin.finditer(text.lower())]
+                    == [m.span() for m in rule.regex.finditer(text)]), text
+        assert redact('PASSWORD = "Zx9aB8cD7e"') == f'PASSWORD = "{REDACTED}"'
