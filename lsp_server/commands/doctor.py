@@ -1,9 +1,13 @@
-"""``llama-lsp doctor``: what the model is, what it needs, and whether this machine has it."""
+"""``llama-lsp doctor``: what the model is, what it needs, and whether this machine has it
+(memory for the model and its KV cache, a cache folder it can write for models and indexes).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +68,27 @@ def diagnose(settings: Settings) -> dict[str, Any]:
         "max_n_ctx_that_fits": None if budget is None
         else max_context_that_fits(info, budget, settings.kv_cache_type),
         "system": system_info(),
+        "cache": cache_status(settings.cache_dir),
     }
+
+
+def cache_status(cache_dir: Path) -> dict[str, Any]:
+    """Whether models and indexes can be written under ``cache_dir``: found by creating it
+    and a file in it (what pulling a model or indexing does first), not by permission bits,
+    which a read-only mount or a file in the way do not show."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=cache_dir):
+            pass
+        problem = None
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    try:
+        free: int | None = shutil.disk_usage(cache_dir).free
+    except OSError:
+        free = None
+    return {"path": str(cache_dir), "writable": problem is None, "problem": problem,
+            "free_bytes": free}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for line in _lines(report):
         print(line)
-    return 0 if report["fits"] is not False else 2
+    return 0 if report["fits"] is not False and report["cache"]["writable"] else 2
 
 
 def _mib(n: int | None) -> str:
@@ -109,4 +133,8 @@ def _lines(r: dict[str, Any]) -> list[str]:
     lines.append(f"llama.cpp        GPU offload: {system['gpu_offload']}, "
                  f"mmap: {system['mmap']}, mlock: {system['mlock']}")
     lines.append(f"system info      {system['info']}")
+    cache = r["cache"]
+    state = (f"writable, {_mib(cache['free_bytes'])} free" if cache["writable"] else
+             f"NOT writable: {cache['problem']} (set cache_dir to a folder you can write)")
+    lines.append(f"cache folder     {cache['path']} ({state})")
     return lines

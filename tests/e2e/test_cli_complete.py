@@ -90,8 +90,20 @@ def test_doctor_reports_family_kv_cache_and_system(
     assert report["kv_total_bytes"] == report["kv_bytes_per_token"] * 2048
     assert report["fits"] is True
     assert "system" in report and isinstance(report["system"]["gpu_offload"], bool)
+    assert report["cache"]["writable"] and report["cache"]["free_bytes"] > 0
     text = run_cli("doctor", "--model", model, home=tmp_path)
     assert text.returncode == 0 and "KV cache" in text.stdout and "qwen2.5-coder" in text.stdout
+    assert "cache folder" in text.stdout and "writable" in text.stdout
+
+
+def test_doctor_says_when_the_cache_folder_cannot_be_written(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("")
+    text = run_cli("doctor", "--model", tiny_model("qwen"), "--cache-dir",
+                   tmp_path / "a-file" / "cache", home=tmp_path)
+    assert text.returncode == 2
+    assert "NOT writable: Not a directory (set cache_dir to a folder you can write)" in text.stdout
 
 
 def test_small_context_shrinks_the_window_instead_of_failing(
