@@ -8,7 +8,11 @@ and is only logged with its traceback.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
+
+DISK_FULL = "the disk is full (free some space, or set cache_dir to a folder on another disk)"
+WRITABLE_HINT = "set cache_dir to a folder you can write"
 
 
 class LlamaLspError(Exception):
@@ -86,6 +90,17 @@ class UnknownModelError(LlamaLspError):
             "(see `llama-lsp models list`)"
         )
         self.name = name
+
+
+def folder_problem(exc: OSError) -> str | None:
+    """What the user must change when the cache folder (models, indexes) cannot be
+    written: a full disk or quota, a read-only or foreign folder, a file where the folder
+    should be. None for any other OSError."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DISK_FULL
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR):
+        return f"{exc.strerror or exc} ({WRITABLE_HINT})"
+    return None
 
 
 class IndexWriteError(LlamaLspError):

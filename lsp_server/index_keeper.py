@@ -83,7 +83,8 @@ class IndexKeeper:
         scan = self.scan
         if self.index is None or scan is None or not scan.done():
             return None
-        if scan.exception() is not None and not isinstance(scan.exception(), IndexWriteError):
+        error = scan.exception()
+        if error is not None and not isinstance(error, IndexWriteError):
             return None
         return self.index.reader
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from lsp_server.commands.common import fail, find_workspace, settings_for
 from lsp_server.config import Settings, add_setting_flags
-from lsp_server.errors import LlamaLspError
+from lsp_server.errors import LlamaLspError, folder_problem
 from lsp_server.generation.gguf_file import read_gguf
 from lsp_server.generation.memory import (
     available_ram_bytes,
@@ -82,7 +82,7 @@ def cache_status(cache_dir: Path) -> dict[str, Any]:
             pass
         problem = None
     except OSError as exc:
-        problem = exc.strerror or str(exc)
+        problem = folder_problem(exc) or str(exc)
     try:
         free: int | None = shutil.disk_usage(cache_dir).free
     except OSError:
@@ -135,6 +135,6 @@ def _lines(r: dict[str, Any]) -> list[str]:
     lines.append(f"system info      {system['info']}")
     cache = r["cache"]
     state = (f"writable, {_mib(cache['free_bytes'])} free" if cache["writable"] else
-             f"NOT writable: {cache['problem']} (set cache_dir to a folder you can write)")
+             f"NOT writable: {cache['problem']}")
     lines.append(f"cache folder     {cache['path']} ({state})")
     return lines

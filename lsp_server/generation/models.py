@@ -20,6 +20,7 @@ from lsp_server.errors import (
     ModelNotFoundError,
     NoModelConfiguredError,
     UnknownModelError,
+    folder_problem,
 )
 from lsp_server.generation import download
 from lsp_server.generation.download import ProgressCallback
@@ -161,8 +162,7 @@ def pull_model(name: str, cache_dir: Path, *, progress: ProgressCallback | None 
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a read-only cache_dir, a file in the way, a full disk
         raise DownloadError(f"cannot create the model folder {dest.parent}: "
-                            f"{exc.strerror or exc}; set cache_dir to a folder you can write"
-                            ) from exc
+                            f"{folder_problem(exc) or exc}") from exc
     failures: list[tuple[Source, DownloadError]] = []
     for source in entry.sources:
         try:

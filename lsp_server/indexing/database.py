@@ -12,7 +12,6 @@ text is stored once, in the FTS table). Lines are 0-based, columns are UTF-8 byt
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
 import os
@@ -23,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lsp_server.errors import IndexWriteError
+from lsp_server.errors import DISK_FULL, WRITABLE_HINT, IndexWriteError, folder_problem
 
 log = logging.getLogger(__name__)
 
@@ -159,9 +158,6 @@ def is_corrupt(exc: sqlite3.DatabaseError) -> bool:
     return type(exc) is sqlite3.DatabaseError
 
 
-DISK_FULL = "the disk is full (free some space, or set cache_dir to a folder on another disk)"
-
-
 def write_problem(exc: BaseException, path: Path) -> str | None:
     """Why the index at ``path`` cannot be written, in the user's words, when the cause is
     outside llama-lsp: a full disk or quota, a read-only or foreign folder, a file where
@@ -173,13 +169,8 @@ def write_problem(exc: BaseException, path: Path) -> str | None:
     space come back as I/O errors, such as a WAL index that cannot grow
     (SQLITE_IOERR_SHMSIZE when opening the index on a full disk).
     """
-    writable = "set cache_dir to a folder you can write"
     if isinstance(exc, OSError):
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return DISK_FULL
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR):
-            return f"{exc.strerror or exc} ({writable})"
-        return None
+        return folder_problem(exc)
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None:
         return None
@@ -187,7 +178,7 @@ def write_problem(exc: BaseException, path: Path) -> str | None:
             code & 0xFF == sqlite3.SQLITE_IOERR and _free_bytes(path) < LOW_SPACE_BYTES):
         return DISK_FULL
     if code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return f"{exc} ({writable})"
+        return f"{exc} ({WRITABLE_HINT})"
     return None
 
 

@@ -298,7 +298,7 @@ def test_a_cache_dir_it_cannot_create_is_a_clear_error(serve: Serve, tmp_path: P
     hub = serve({HF_PATH: BLOB})
     (tmp_path / "a-file").write_text("")
     with pytest.raises(DownloadError, match=r"cannot create the model folder .*a-file/models: "
-                       "Not a directory; set cache_dir to a folder you can write"):
+                       r"Not a directory \(set cache_dir to a folder you can write\)"):
         pull_model("fake", tmp_path / "a-file", hf_endpoint=hub.url,
                    registry=_registry(tmp_path, SHA))
     assert hub.requests == []  # nothing downloaded to nowhere

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from lsp_server.cli import main
-from lsp_server.errors import IndexWriteError
+from lsp_server.errors import DISK_FULL, IndexWriteError
 from lsp_server.indexing import database
-from lsp_server.indexing.database import DISK_FULL, index_file, write_problem
+from lsp_server.indexing.database import index_file, write_problem
 from lsp_server.indexing.policy import Policy
 from lsp_server.indexing.service import WorkspaceIndex
 from lsp_server.session import Session
