@@ -105,12 +105,17 @@ class IndexReader:
     def _resolve(self, importer: str, module: str, name: str | None, alias: str | None,
                  line: int, language: str, depth: int = 0) -> ResolvedImport:
         row = languages().get(language)
-        refs = resolve(row.resolver if row else "", Lookup(self.conn), importer, module, name)
+        resolver = row.resolver if row else ""
+        refs = resolve(resolver, Lookup(self.conn), importer, module, name)
         found: list[Symbol] = []
         if name and name != "*" and refs:
-            found = self._defined_in(name, [ref[0] for ref in refs])
+            # Python's ``from pkg import cli`` names pkg's own ``cli`` or else the submodule
+            # pkg/cli.py itself, never a ``cli`` defined inside that submodule.
+            homes = resolve(resolver, Lookup(self.conn), importer, module, None) if (
+                resolver == "python") else refs
+            found = self._defined_in(name, [ref[0] for ref in homes]) if homes else []
             if not found and depth < 2:
-                found = self._re_exported(name, refs[:RE_EXPORT_FILES], language, depth)
+                found = self._re_exported(name, homes[:RE_EXPORT_FILES], language, depth)
         return ResolvedImport(module, name, alias, line, tuple(Path(r[1]) for r in refs),
                               tuple(found))
 

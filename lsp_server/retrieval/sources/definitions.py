@@ -8,7 +8,11 @@ most likely to call is what this file brought in. (Putting imports the file does
 yet first was tried: no gain on the dev cases, and editors add an import after its use.
 So was showing those other imports as signature stubs, one snippet per defining file:
 the name to be written reached the prompt more often, 98 of the 120 dev cases instead of
-88, and the eval model wrote it less often, 49 instead of 52.)
+88, and the eval model wrote it less often, 49 instead of 52. Holding generation after
+``module.`` to the names the module binds, like token healing, was tried too: on the 57
+dev cases with a dot before the cursor, 33 were held (the expected name was always
+among the names), and 2 completions changed, both still wrong: with the module's names
+in the prompt the eval model already writes names that exist.)
 """
 
 from __future__ import annotations

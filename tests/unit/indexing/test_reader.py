@@ -171,3 +171,24 @@ def test_an_imported_module_is_not_an_attribute_of_the_same_name(index_repo: Ind
     assert resolved(repo, "tpl/compiler.py") == [
         ("nodes", ["tpl/__init__.py", "tpl/nodes.py"], []),
         ("Output", ["tpl/nodes.py"], ["tpl/nodes.py:0"])]
+
+
+def test_from_package_import_name_is_the_submodule_not_its_namesake(
+        index_repo: IndexRepo) -> None:
+    """``from . import cli`` where pkg/cli.py defines a top-level ``cli`` too (Flask's
+    ``cli = FlaskGroup(...)``): the name is the module, whose outline is what the prompt
+    should show, not that one variable. The package's own ``cli`` would win, and
+    ``from .cli import cli`` still means the variable."""
+    repo = index_repo({
+        "pkg/__init__.py": "",
+        "pkg/cli.py": "def main():\n    pass\n\n\ncli = main\n",
+        "pkg/app.py": "from . import cli\nfrom .cli import cli as group\n",
+        "own/__init__.py": "cli = 'own'\n",
+        "own/cli.py": "cli = 'module'\n",
+        "own/app.py": "from . import cli\n",
+    })
+    assert resolved(repo, "pkg/app.py") == [
+        ("cli", ["pkg/__init__.py", "pkg/cli.py"], []),
+        ("cli", ["pkg/cli.py"], ["pkg/cli.py:4"])]
+    assert resolved(repo, "own/app.py") == [
+        ("cli", ["own/__init__.py", "own/cli.py"], ["own/__init__.py:0"])]
