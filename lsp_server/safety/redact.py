@@ -3,7 +3,8 @@
 The secret shapes are the insecure-code scanner's own rules (``safety/rules/
 secrets.toml``: private keys, cloud and VCS tokens, passwords in literals, credentials in
 URLs), so what the scanner would flag in a completion is never shown to the model either.
-A private key block is cut whole; elsewhere the value inside the match is replaced.
+A private key block is cut whole, its line breaks kept (a citation or a position below it
+still names the file's own line); elsewhere the value inside the match is replaced.
 
 The text may be a window of a file that starts or ends inside a key: a block whose END is
 past the text is cut to the text's end, and key lines at the text's start up to an END
@@ -48,7 +49,7 @@ def _secret_rules() -> tuple[tuple[Rule, re.Pattern[str] | None], ...]:
 def redact(text: str) -> str:
     """``text`` with every secret-looking value replaced by ``<redacted>``."""
     if "PRIVATE KEY" in text:
-        text = _KEY_TAIL.sub(REDACTED, _KEY_BLOCK.sub(REDACTED, text))
+        text = _KEY_TAIL.sub(_cut_key, _KEY_BLOCK.sub(_cut_key, text))
     lowered = text.lower()
     for rule, lowercase in _secret_rules():
         if not any(k.lower() in lowered for k in rule.keywords):
@@ -62,6 +63,10 @@ def redact(text: str) -> str:
             text = _hide_spans(text, spans)
             lowered = text.lower()
     return text
+
+
+def _cut_key(match: re.Match[str]) -> str:
+    return REDACTED + "\n" * match.group().count("\n")
 
 
 def _hide_spans(text: str, spans: list[tuple[int, int]]) -> str:

@@ -158,3 +158,21 @@ def test_explain_and_ask_never_show_a_secret_to_the_model(
     prompt = _prompt(model, answered.tokens.prompt)
     assert SECRET not in prompt and 'API_KEY = "<redacted>"' in prompt
     assert "return client.get(API_KEY)" in prompt
+
+
+def test_a_redacted_private_key_keeps_the_lines_below_it_where_they_are(
+    chat_model_path: Path, load: Callable[..., LoadedModel], tmp_path: Path
+) -> None:
+    """An excerpt is cited by the file's line numbers: the key block's lines stay (empty),
+    so ``def call`` is still on its own line of the excerpt when the model cites it."""
+    body = "\n".join(["MIIEowIBAAKCAQEA7x9vQk2Lm3Np4Rq5St6Uv7Wx8Yz9Ab0Cd1Ef2Gh3Ij4Kl5"] * 5)
+    text = (f'KEY = """-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----'
+            '"""\n\n\ndef call(client):\n    return client.sign(KEY)\n')
+    model = load(chat_model_path)
+    retriever = Excerpts([Chunk("keys.py", 0, text.count("\n"), text, 7)])
+    answered = ask(model, Settings(ask_max_tokens=2), question="what signs requests?",
+                   workspace=tmp_path, retriever=retriever)
+    prompt = _prompt(model, answered.tokens.prompt)
+    assert "MIIEowIBAAKCAQEA" not in prompt
+    shown = prompt[prompt.index("<redacted>"):prompt.index("def call")]
+    assert shown.count("\n") == text[:text.index("def call")].count("\n")

@@ -109,7 +109,9 @@ def test_private_key_block_is_cut_whole() -> None:
     text = (f"KEY = '''-----BEGIN RSA PRIVATE KEY-----\n{body}\n"
             "-----END RSA PRIVATE KEY-----'''\nNEXT = 1\n")
     out = redact(text)
-    assert out == f"KEY = '''{REDACTED}'''\nNEXT = 1\n"
+    # Its line breaks stay: what follows keeps its line numbers (citations, positions).
+    assert out == f"KEY = '''{REDACTED}\n\n\n\n\n'''\nNEXT = 1\n"
+    assert out.count("\n") == text.count("\n")
 
 
 OPENSSH_LINE = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW"
@@ -118,16 +120,16 @@ OPENSSH_LINE = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz
 def test_unterminated_private_key_is_cut_to_the_end() -> None:
     """A window that ends inside a key: the rest of the text is key."""
     out = redact(f"a = 1\n-----BEGIN OPENSSH PRIVATE KEY-----\n{OPENSSH_LINE}\n")
-    assert out == f"a = 1\n{REDACTED}"
+    assert out == f"a = 1\n{REDACTED}\n\n"
 
 
 def test_key_lines_at_the_start_of_a_window_are_cut_up_to_their_end_line() -> None:
     """A window that starts inside a key (its BEGIN line is above the window)."""
     plain = f"{OPENSSH_LINE}\n{OPENSSH_LINE[:40]}\n-----END OPENSSH PRIVATE KEY-----\nx = 1\n"
-    assert redact(plain) == f"{REDACTED}\nx = 1\n"
+    assert redact(plain) == f"{REDACTED}\n\n\nx = 1\n"
     quoted = (f'    "{OPENSSH_LINE}\\n"\n    "{OPENSSH_LINE}\\n"\n'
               '    "-----END OPENSSH PRIVATE KEY-----\\n"\n)\n')
-    assert redact(quoted) == f'{REDACTED}\\n"\n)\n'
+    assert redact(quoted) == f'{REDACTED}\n\n\\n"\n)\n'
 
 
 def test_pem_markers_in_code_leave_the_code_alone() -> None:
