@@ -68,7 +68,7 @@ class IndexKeeper:
                 on_error=lambda error: self._tell(str(error)))
             self.scan = self.index.start()
             self._edits = Debouncer(self._flush_edits, settings.index_overlay_ms / 1000)
-            self.scan.add_done_callback(_log_scan)
+            self.scan.add_done_callback(log_scan)
             if reporter is not None:
                 self.scan.add_done_callback(lambda scan: reporter.finish(_summary(scan)))
         except OSError as exc:  # the watcher cannot start (inotify limits): work without it
@@ -132,6 +132,9 @@ def _summary(scan: Future[IndexReport]) -> str:
             f" in {report.seconds:.1f} s")
 
 
-def _log_scan(scan: Future[IndexReport]) -> None:
-    failed = not scan.cancelled() and scan.exception() is not None
-    (log.warning if failed else log.info)("%s", _summary(scan))
+def log_scan(scan: Future[IndexReport]) -> None:
+    """The scan's outcome; a write failure was logged already where it happened."""
+    error = None if scan.cancelled() else scan.exception()
+    if isinstance(error, IndexWriteError):
+        return
+    (log.warning if error is not None else log.info)("%s", _summary(scan))

@@ -12,17 +12,21 @@ change); the full tmpfs also gives SQLITE_IOERR_SHMSIZE when the index is opened
 from __future__ import annotations
 
 import errno
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
 from lsp_server.cli import main
 from lsp_server.errors import DISK_FULL, IndexWriteError
+from lsp_server.index_keeper import log_scan
 from lsp_server.indexing import database
 from lsp_server.indexing.database import index_file, write_problem
 from lsp_server.indexing.policy import Policy
+from lsp_server.indexing.report import IndexReport
 from lsp_server.indexing.service import WorkspaceIndex
 from lsp_server.session import Session
 from tests.unit.indexing.conftest import write_tree
@@ -163,3 +167,14 @@ def test_what_counts_as_a_write_problem(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(database.shutil, "disk_usage", lambda folder: Usage)
     assert write_problem(sqlite_error(shm_size), path) == DISK_FULL  # the same, disk full
+
+
+def test_a_failed_write_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    """The writer thread logs the IndexWriteError where it happens; the scan's summary
+    does not log it again (other failures it does log)."""
+    caplog.set_level(logging.INFO, logger="lsp_server")
+    for error in (IndexWriteError(Path("/x/index.sqlite"), DISK_FULL), RuntimeError("boom")):
+        scan: Future[IndexReport] = Future()
+        scan.set_exception(error)
+        log_scan(scan)
+    assert [r.getMessage() for r in caplog.records] == ["indexing failed: boom"]
