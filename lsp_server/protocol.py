@@ -49,7 +49,8 @@ Commands (``workspace/executeCommand``)
 ``llama-lsp.explain``
     arguments: ``[{uri, range, workDoneToken?}]`` (LSP Range of the selection; the
     document must be open). Streams the explanation as ``$/progress`` on
-    ``workDoneToken``: *begin*, one *report* per piece of text (``message`` = the new
+    ``workDoneToken`` (in the arguments, or the LSP's own ``workDoneToken`` of the
+    ``ExecuteCommandParams``, as Neovim and other clients send it): *begin*, one *report* per piece of text (``message`` = the new
     text, in order; concatenated they are the result's text), *end*, then the response.
     Without a token, and when the client advertises ``window.workDoneProgress``, the server
     creates one with ``window/workDoneProgress/create``. The result is ``{text}``.

@@ -18,8 +18,16 @@ SOURCE = "def area(radius):\n    return 3.14159 * radius ** 2\n\n\nprint(area(2)
 SELECTION = {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}
 
 
-def command(name: str, arguments: dict[str, Any]) -> types.ExecuteCommandParams:
-    return types.ExecuteCommandParams(command=name, arguments=[arguments])
+def command(name: str, arguments: dict[str, Any],
+            token: str | None = None) -> types.ExecuteCommandParams:
+    return types.ExecuteCommandParams(command=name, arguments=[arguments],
+                                      work_done_token=token)
+
+
+def listen(client: Any, token: str) -> None:
+    """The client made this token: it listens on it (as an editor does, before it sends
+    the request that names it)."""
+    client.progress_reports.setdefault(token, [])
 
 
 def streamed(client: Any, token: str) -> tuple[list[Any], str]:
@@ -35,8 +43,11 @@ async def test_explain_streams_the_text_in_order_then_returns_it(
     options = {"model": str(tiny_model("qwen", emit="a")), "explainMaxTokens": 9}
     async with lsp_session(tmp_path, options) as client:
         uri = open_doc(client, tmp_path / "geometry.py", SOURCE)
+        listen(client, "x1")
+        # The token in the LSP's own place (ExecuteCommandParams.workDoneToken), as Neovim
+        # sends it; the ask test below passes it in the arguments.
         result = plain(await client.workspace_execute_command_async(command(
-            protocol.EXPLAIN_COMMAND, {"uri": uri, "range": SELECTION, "workDoneToken": "x1"})))
+            protocol.EXPLAIN_COMMAND, {"uri": uri, "range": SELECTION}, token="x1")))
         assert result["text"] == "a" * 9
         values, text = streamed(client, "x1")
         assert isinstance(values[0], types.WorkDoneProgressBegin)
@@ -53,6 +64,7 @@ async def test_ask_streams_an_answer_with_citations_the_editor_can_open(
     (tmp_path / ".env").write_text("API_KEY=area-secret\n")
     options = {"model": str(tiny_model("qwen", emit="a")), "askMaxTokens": 7}
     async with lsp_session(tmp_path, options) as client:
+        listen(client, "q1")
         result = plain(await client.workspace_execute_command_async(command(
             protocol.ASK_COMMAND, {"question": "How is the area computed?",
                                    "workDoneToken": "q1"})))
