@@ -50,8 +50,9 @@ Commands (``workspace/executeCommand``)
     arguments: ``[{uri, range, workDoneToken?}]`` (LSP Range of the selection; the
     document must be open). Streams the explanation as ``$/progress`` on
     ``workDoneToken`` (in the arguments, or the LSP's own ``workDoneToken`` of the
-    ``ExecuteCommandParams``, as Neovim and other clients send it): *begin*, one *report* per piece of text (``message`` = the new
-    text, in order; concatenated they are the result's text), *end*, then the response.
+    ``ExecuteCommandParams``, as Neovim and other clients send it): *begin*, one
+    *report* per piece of text (``message`` = the new text, in order; concatenated they
+    are the result's text), *end*, then the response.
     Without a token, and when the client advertises ``window.workDoneProgress``, the server
     creates one with ``window/workDoneProgress/create``. The result is ``{text}``.
     A missing or unusable model answers an error (code -32803) whose message says why.
