@@ -72,7 +72,10 @@ the options object itself or ``{"llamaLsp": {...}}``) carry the settings of
 is reported once with ``window/showMessage`` and the value below it is used.
 
 Standard methods: ``textDocument/inlineCompletion`` (the ghost text; items carry the
-exact replace range, an empty range at the cursor), ``textDocument/completion`` (a
+exact replace range, an empty range at the cursor; with ``context.selectedCompletionInfo``
+(the editor's suggest widget is open on an item), the document is completed as if that
+item were accepted, and the answer is the item's text and what follows, over the item's
+range, as VS Code requires to show it), ``textDocument/completion`` (a
 fallback for clients without inline completion: one item carrying the suggestion),
 incremental ``textDocument/didOpen|didChange|didClose``, ``$/cancelRequest``,
 ``window/showMessage`` (model errors, and an index that cannot be written, such as on a

@@ -23,7 +23,7 @@ from pygls.workspace import TextDocument
 from lsp_server import __version__, protocol
 from lsp_server.documents.cursor import Cursor, split_at, split_at_utf16
 from lsp_server.errors import PositionError
-from lsp_server.pipeline import Completion
+from lsp_server.pipeline import accepted
 from lsp_server.server.jsonrpc import AnsweringProtocol
 from lsp_server.server.progress import ScanProgress
 from lsp_server.session import Session
@@ -160,19 +160,26 @@ def did_close(ls: LlamaLanguageServer, params: types.DidCloseTextDocumentParams)
 async def inline_completion(
     ls: LlamaLanguageServer, params: types.InlineCompletionParams
 ) -> types.InlineCompletionList | None:
+    """With the editor's suggest widget open (``selectedCompletionInfo``), the answer
+    completes the document as if the selected item were accepted, and extends that item
+    over its range: VS Code shows only suggestions that do."""
     doc = document(ls, params.text_document.uri)
     automatic = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
+    selected = params.context.selected_completion_info
+    at = types.Range(start=params.position, end=params.position)
+    cursor, before = cursor_at(ls, doc, params.position), ""
+    if selected is not None:
+        start = cursor_at(ls, doc, selected.range.start)
+        end = cursor_at(ls, doc, selected.range.end)
+        replaced = Cursor(start.prefix, end.suffix, start.line, start.character)
+        at, cursor, before = selected.range, accepted(replaced, selected.text), selected.text
     completion = await ls.session.pipeline.complete(
-        doc.uri, cursor_at(ls, doc, params.position), doc.language_id or "plaintext",
-        automatic=automatic, path=uri_path(doc.uri))
+        doc.uri, cursor, doc.language_id or "plaintext", automatic=automatic,
+        path=uri_path(doc.uri))
     if completion is None or not completion.text:
         return types.InlineCompletionList(items=[])
-    return types.InlineCompletionList(items=[inline_item(completion, params.position)])
-
-
-def inline_item(completion: Completion, at: types.Position) -> types.InlineCompletionItem:
-    return types.InlineCompletionItem(
-        insert_text=completion.text, range=types.Range(start=at, end=at))
+    item = types.InlineCompletionItem(insert_text=before + completion.text, range=at)
+    return types.InlineCompletionList(items=[item])
 
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())

@@ -124,6 +124,32 @@ async def test_typing_through_a_suggestion_is_served_from_cache(
         assert snapshot["cache"]["hits"] == 1
 
 
+async def test_a_selected_suggest_item_is_extended_over_its_range(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    """VS Code's suggest widget is open on ``path`` while ``os.pa`` is typed: the answer
+    completes ``os.path`` and replaces the item's range with the item and what follows."""
+    options = {"model": str(tiny_model("codellama", emit="a")), "maxTokens": 3,
+               "speculative": False}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "m.py", "import os\nx = os.pa\n")
+        params = inline_params(uri, 1, 9)
+        item_range = types.Range(start=types.Position(line=1, character=7),
+                                 end=types.Position(line=1, character=9))
+        params.context.selected_completion_info = types.SelectedCompletionInfo(
+            range=item_range, text="path")
+        result = await client.text_document_inline_completion_async(params)
+        assert result is not None and len(result.items) == 1
+        text = result.items[0].insert_text
+        # The item, then the model's own text (how much: healing re-spells "path"'s tail).
+        assert isinstance(text, str) and text.startswith("path") and set(text[4:]) == {"a"}
+        assert result.items[0].range == item_range
+        alone = await client.text_document_inline_completion_async(inline_params(uri, 1, 9))
+        assert alone is not None and set(str(alone.items[0].insert_text)) == {"a"}
+        at = types.Position(line=1, character=9)
+        assert alone.items[0].range == types.Range(start=at, end=at)
+
+
 async def test_malformed_requests_get_errors_and_the_server_keeps_serving(
     tiny_model: Callable[..., Path], tmp_path: Path
 ) -> None:
