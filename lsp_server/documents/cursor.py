@@ -7,6 +7,7 @@ outside the document is a :class:`PositionError`, never a silent clamp.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lsp_server.errors import PositionError
@@ -45,15 +46,26 @@ def split_at(text: str, line: int, character: int) -> Cursor:
 
 
 def split_at_utf16(text: str, line: int, utf16_character: int) -> Cursor:
-    """Cursor at an LSP position (UTF-16 code units within the line)."""
+    """Cursor at an LSP position in UTF-16 code units within the line (the default)."""
+    return _split_at_units(text, line, utf16_character,
+                           lambda char: 2 if ord(char) > 0xFFFF else 1)
+
+
+def split_at_utf8(text: str, line: int, utf8_character: int) -> Cursor:
+    """Cursor at an LSP position in UTF-8 bytes within the line (Neovim 0.11+ offers this
+    encoding first, and pygls takes the client's first choice)."""
+    return _split_at_units(text, line, utf8_character, lambda char: len(char.encode("utf-8")))
+
+
+def _split_at_units(text: str, line: int, target: int, width: Callable[[str], int]) -> Cursor:
     lines = text.split("\n")
     if not 0 <= line < len(lines):
         raise PositionError(f"line {line + 1} is outside the document (it has {len(lines)} lines)")
     units = 0
     for index, char in enumerate(lines[line]):
-        if units >= utf16_character:
+        if units >= target:
             return split_at(text, line, index)
-        units += 2 if ord(char) > 0xFFFF else 1
-    if units == utf16_character:
+        units += width(char)
+    if units == target:
         return split_at(text, line, len(lines[line]))
-    raise PositionError(f"character {utf16_character} is outside line {line + 1}")
+    raise PositionError(f"character {target} is outside line {line + 1}")

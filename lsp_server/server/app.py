@@ -21,7 +21,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from lsp_server import __version__, protocol
-from lsp_server.documents.cursor import Cursor, split_at, split_at_utf16
+from lsp_server.documents.cursor import Cursor, split_at, split_at_utf8, split_at_utf16
 from lsp_server.errors import PositionError
 from lsp_server.pipeline import accepted
 from lsp_server.server.jsonrpc import AnsweringProtocol
@@ -83,8 +83,11 @@ def document(ls: LlamaLanguageServer, uri: str) -> TextDocument:
 
 def cursor_at(ls: LlamaLanguageServer, doc: TextDocument, position: types.Position) -> Cursor:
     try:
-        if ls.workspace.position_encoding == types.PositionEncodingKind.Utf32:
+        encoding = ls.workspace.position_encoding
+        if encoding == types.PositionEncodingKind.Utf32:
             return split_at(doc.source, position.line, position.character)
+        if encoding == types.PositionEncodingKind.Utf8:
+            return split_at_utf8(doc.source, position.line, position.character)
         return split_at_utf16(doc.source, position.line, position.character)
     except PositionError as exc:
         raise JsonRpcInvalidParams(str(exc)) from exc

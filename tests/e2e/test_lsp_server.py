@@ -150,6 +150,25 @@ async def test_a_selected_suggest_item_is_extended_over_its_range(
         assert alone.items[0].range == types.Range(start=at, end=at)
 
 
+async def test_neovim_positions_in_utf8_bytes_are_understood(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Neovim 0.11 offers UTF-8 positions first, and the server takes them: a cursor after
+    non-ASCII text is a byte count (read as UTF-16 units it fell outside the line)."""
+    options = {"model": str(tiny_model("codellama", emit="a")), "maxTokens": 3,
+               "speculative": False}
+    async with lsp_session(tmp_path, options, editor="neovim@v0.11.0") as client:
+        capabilities = client.init_result.capabilities
+        assert capabilities.position_encoding == types.PositionEncodingKind.Utf8
+        line = "naïve = 'é' + "
+        uri = open_doc(client, tmp_path / "m.py", f"{line}\n")
+        at = len(line.encode("utf-8"))
+        result = await client.text_document_inline_completion_async(inline_params(uri, 0, at))
+        assert result is not None and set(str(result.items[0].insert_text)) == {"a"}
+        with pytest.raises(JsonRpcException, match="outside"):
+            await client.text_document_inline_completion_async(inline_params(uri, 0, at + 1))
+
+
 async def test_malformed_requests_get_errors_and_the_server_keeps_serving(
     tiny_model: Callable[..., Path], tmp_path: Path
 ) -> None:

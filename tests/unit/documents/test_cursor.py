@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from lsp_server.documents.cursor import split_at, split_at_utf16
+from lsp_server.documents.cursor import split_at, split_at_utf8, split_at_utf16
 from lsp_server.documents.source_file import read_source
 from lsp_server.errors import DocumentError, PositionError
 
@@ -27,6 +27,14 @@ def test_utf16_positions_count_surrogate_pairs() -> None:
     text = "s = '😀' + x\n"
     cursor = split_at_utf16(text, 0, 8)  # the emoji is two UTF-16 units
     assert cursor.prefix == "s = '😀'" and cursor.character == 7
+
+
+def test_utf8_positions_count_bytes() -> None:
+    text = "naïve = '😀' + x\n"
+    cursor = split_at_utf8(text, 0, 15)  # ï is two bytes, the emoji four
+    assert cursor.prefix == "naïve = '😀'" and cursor.character == 11
+    with pytest.raises(PositionError):
+        split_at_utf8(text, 0, 20)  # the line has 19 bytes
 
 
 def test_unreadable_files_have_reasons(tmp_path: Path) -> None:
