@@ -86,7 +86,8 @@ class LlamaCppBackend:
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelInvalidError(self.path, f"llama.cpp could not load it ({exc})") from exc
         self._vocab = self.llm._model.vocab
-        self._healer: TokenHealer | None = None
+        self._healer = TokenHealer(
+            self._all_pieces(), lambda t: bool(llama_cpp.llama_vocab_is_control(self._vocab, t)))
         self._rng = np.random.default_rng(settings.seed if settings.seed >= 0 else None)
         # A shift re-applies RoPE to the cached keys. With a quantized K cache that means
         # dequantize-rotate-requantize, which loses visible precision, and llama.cpp was
@@ -117,6 +118,16 @@ class LlamaCppBackend:
             if n >= 0:
                 return buf.raw[:n]
             size = -n
+
+    def _all_pieces(self) -> list[bytes]:
+        """Every token's bytes, with one buffer (a new one per token costs twice as long)."""
+        size = 256
+        buf = ctypes.create_string_buffer(size)
+        pieces = []
+        for token in range(self.llm.n_vocab()):
+            n = llama_cpp.llama_token_to_piece(self._vocab, token, buf, size, 0, False)
+            pieces.append(buf.raw[:n] if n >= 0 else self.piece(token))
+        return pieces
 
     def detokenize(self, ids: list[int]) -> str:
         return b"".join(self.piece(t) for t in ids).decode("utf-8", errors="replace")
@@ -218,11 +229,6 @@ class LlamaCppBackend:
 
     def _heal_step(self, remaining: bytes, request: GenerationRequest) -> int:
         """The likeliest token that spells (part of) the healed text."""
-        if self._healer is None:
-            self._healer = TokenHealer(
-                self.llm.n_vocab(), self.piece,
-                lambda t: bool(llama_cpp.llama_vocab_is_control(self._vocab, t)),
-            )
         allowed = self._healer.candidates(remaining)
         if not allowed:
             return self._sample(request)
