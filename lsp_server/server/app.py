@@ -174,6 +174,8 @@ async def inline_completion(
     if selected is not None:
         start = cursor_at(ls, doc, selected.range.start)
         end = cursor_at(ls, doc, selected.range.end)
+        if len(end.prefix) < len(start.prefix):
+            raise JsonRpcInvalidParams("selectedCompletionInfo.range ends before it starts")
         replaced = Cursor(start.prefix, end.suffix, start.line, start.character)
         at, cursor, before = selected.range, accepted(replaced, selected.text), selected.text
     completion = await ls.session.pipeline.complete(

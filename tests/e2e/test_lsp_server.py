@@ -144,6 +144,10 @@ async def test_a_selected_suggest_item_is_extended_over_its_range(
         # The item, then the model's own text (how much: healing re-spells "path"'s tail).
         assert isinstance(text, str) and text.startswith("path") and set(text[4:]) == {"a"}
         assert result.items[0].range == item_range
+        params.context.selected_completion_info = types.SelectedCompletionInfo(
+            range=types.Range(start=item_range.end, end=item_range.start), text="path")
+        with pytest.raises(JsonRpcException, match="ends before it starts"):
+            await client.text_document_inline_completion_async(params)
         alone = await client.text_document_inline_completion_async(inline_params(uri, 1, 9))
         assert alone is not None and set(str(alone.items[0].insert_text)) == {"a"}
         at = types.Position(line=1, character=9)
