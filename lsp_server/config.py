@@ -6,6 +6,7 @@ or a bound lives in exactly one place. Loading is layered (later wins)::
 
     defaults < user config.toml < workspace pyproject [tool.llama-lsp] < llama-lsp.toml
              < environment < CLI flags < initializationOptions
+             < workspace/didChangeConfiguration (the latest one)
 
 Each value is validated on its own: a bad one yields one message and the lower layer's
 value, and never costs the other keys of its source.
@@ -29,6 +30,7 @@ from pydantic.alias_generators import to_camel
 from pydantic.fields import FieldInfo
 
 from lsp_server.config_sources import (
+    EDITOR_SETTINGS_SOURCE,
     default_cache_dir,
     env_var,
     from_text,
@@ -271,6 +273,7 @@ def load_settings(
     workspace: Path | None = None,
     cli: Mapping[str, object] | None = None,
     init_options: Mapping[str, object] | None = None,
+    editor_settings: Mapping[str, object] | None = None,
     environ: Mapping[str, str] | None = None,
     user_config: Path | None = None,
 ) -> LoadedSettings:
@@ -282,6 +285,7 @@ def load_settings(
     layers.append(read_environ(env, FIELDS))
     layers.append(read_mapping(cli or {}, _flag_source))
     layers.append(read_init_options(init_options or {}))
+    layers.append(read_init_options(editor_settings or {}, EDITOR_SETTINGS_SOURCE))
 
     values: dict[str, Any] = {
         name: info.get_default(call_default_factory=True) for name, info in FIELDS.items()

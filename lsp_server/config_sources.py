@@ -25,6 +25,7 @@ APP_NAME = "llama-lsp"
 WORKSPACE_FILE = "llama-lsp.toml"
 PYPROJECT_FILE = "pyproject.toml"
 INIT_OPTIONS_SOURCE = "initializationOptions"
+EDITOR_SETTINGS_SOURCE = "workspace/didChangeConfiguration"
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ def read_mapping(values: Mapping[str, object], source: Callable[[str, object], s
     return Layer([Entry(key, value, source(key, value)) for key, value in values.items()])
 
 
-def read_init_options(options: Mapping[str, object]) -> Layer:
+def read_init_options(options: Mapping[str, object],
+                      source: str = INIT_OPTIONS_SOURCE) -> Layer:
     """LSP ``initializationOptions``, flattened one level.
 
     Editors group settings into sections (``llamaLsp.<section>.<key>``), and a client
@@ -138,9 +140,9 @@ def read_init_options(options: Mapping[str, object]) -> Layer:
     entries: list[Entry] = []
     for key, value in options.items():
         if isinstance(value, Mapping):
-            entries.extend(Entry(str(k), v, INIT_OPTIONS_SOURCE) for k, v in value.items())
+            entries.extend(Entry(str(k), v, source) for k, v in value.items())
         else:
-            entries.append(Entry(key, value, INIT_OPTIONS_SOURCE))
+            entries.append(Entry(key, value, source))
     return Layer(entries)
 
 

@@ -69,7 +69,9 @@ Initialization and settings
 ``initializationOptions`` and ``workspace/didChangeConfiguration`` (``settings`` may be
 the options object itself or ``{"llamaLsp": {...}}``) carry the settings of
 ``lsp_server/config.py`` with camelCase keys (``nCtx``, ``maxTokens`` ...). A bad value
-is reported once with ``window/showMessage`` and the value below it is used.
+is reported once with ``window/showMessage`` and the value below it is used. Each
+``didChangeConfiguration`` replaces the previous one; both lie over the
+``initializationOptions``, which keep the keys a change does not name.
 
 Standard methods: ``textDocument/inlineCompletion`` (the ghost text; items carry the
 exact replace range, an empty range at the cursor; with ``context.selectedCompletionInfo``

@@ -47,6 +47,7 @@ class Session:
         self.index = IndexKeeper(index_progress, lambda message: self.tell_once(
             f"llama-lsp: {message}"))
         self._init_options: Mapping[str, Any] = {}
+        self._editor_settings: Mapping[str, Any] = {}  # the latest didChangeConfiguration
         self.settings = Settings()
         self.last_error: str | None = None
         self.models = ModelHolder(self._model_failed)
@@ -86,15 +87,20 @@ class Session:
         self._reload_settings()
 
     def change_configuration(self, settings: object) -> None:
-        """workspace/didChangeConfiguration: new editor settings replace the old ones."""
+        """workspace/didChangeConfiguration: these settings replace the previous change's,
+        over the initializationOptions (which stay: Neovim users give the model in
+        ``init_options`` and tweaks in ``settings``, and an empty ``settings`` must not
+        unset the model)."""
         if isinstance(settings, Mapping):
-            self._init_options = _unwrap(settings)
+            self._editor_settings = _unwrap(settings)
         self._reload_settings()
+        self.pipeline.cache.clear()  # made by the old model, length or safety policy
         self.start_model()
         self.start_index()
 
     def _reload_settings(self) -> None:
-        loaded = load_settings(workspace=self.workspace, init_options=self._init_options)
+        loaded = load_settings(workspace=self.workspace, init_options=self._init_options,
+                               editor_settings=self._editor_settings)
         for problem in loaded.problems:
             self.tell_once(f"llama-lsp: {problem}")
         self.settings = loaded.settings

@@ -210,6 +210,32 @@ async def test_model_problems_are_shown_once_then_completions_are_empty(
         assert any("cannot fill in the middle" in m.message for m in client.messages)
 
 
+async def test_configuration_changes_lie_over_the_initialization_options(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The model comes with initializationOptions (Neovim's ``init_options``); a change
+    with empty settings keeps it, a change of maxTokens applies at once (not a cached
+    suggestion of the old length), and the next change replaces that one."""
+    options = {"model": str(tiny_model("codellama", emit="a")), "maxTokens": 3,
+               "speculative": False}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / "m.py", "x = \n")
+
+        async def suggestion_after(settings: Any) -> str:
+            client.workspace_did_change_configuration(
+                types.DidChangeConfigurationParams(settings=settings))
+            result = await client.text_document_inline_completion_async(
+                inline_params(uri, 0, 4))
+            assert result is not None and result.items, client.messages
+            return str(result.items[0].insert_text)
+
+        assert await suggestion_after({}) == "aaa"
+        assert await suggestion_after({"llamaLsp": {"maxTokens": 5}}) == "aaaaa"
+        assert await suggestion_after({"llamaLsp": {}}) == "aaa"
+        assert await suggestion_after(None) == "aaa"
+        assert not client.messages
+
+
 @pytest.mark.model
 async def test_real_model_completes_a_line_over_lsp(eval_model: Path, tmp_path: Path) -> None:
     async with lsp_session(tmp_path, {"model": str(eval_model)}) as client:

@@ -90,6 +90,19 @@ def test_init_options_are_the_top_layer_and_camel_case(user_config: Path) -> Non
     assert loaded.problems == []
 
 
+def test_editor_settings_lie_over_the_init_options_key_by_key(user_config: Path) -> None:
+    loaded = load_settings(init_options={"model": "/m.gguf", "nCtx": 8192},
+                           editor_settings={"section": {"nCtx": 4096}, "maxTokens": 0},
+                           environ={}, user_config=user_config)
+    s = loaded.settings
+    assert (str(s.model), s.n_ctx, s.max_tokens) == ("/m.gguf", 4096, 128)
+    assert loaded.sources["n_ctx"] == "workspace/didChangeConfiguration"
+    assert loaded.sources["model"] == "initializationOptions"
+    assert loaded.problems == [
+        "setting 'maxTokens' = 0 from workspace/didChangeConfiguration is invalid: input "
+        "should be greater than or equal to 1; keeping 128 (default)"]
+
+
 def test_init_options_sections_are_flattened(user_config: Path) -> None:
     loaded = load_settings(init_options={"generation": {"maxTokens": 64}, "seed": 9},
                            environ={}, user_config=user_config)
