@@ -163,21 +163,9 @@ def did_close(ls: LlamaLanguageServer, params: types.DidCloseTextDocumentParams)
 async def inline_completion(
     ls: LlamaLanguageServer, params: types.InlineCompletionParams
 ) -> types.InlineCompletionList | None:
-    """With the editor's suggest widget open (``selectedCompletionInfo``), the answer
-    completes the document as if the selected item were accepted, and extends that item
-    over its range: VS Code shows only suggestions that do."""
     doc = document(ls, params.text_document.uri)
     automatic = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
-    selected = params.context.selected_completion_info
-    at = types.Range(start=params.position, end=params.position)
-    cursor, before = cursor_at(ls, doc, params.position), ""
-    if selected is not None:
-        start = cursor_at(ls, doc, selected.range.start)
-        end = cursor_at(ls, doc, selected.range.end)
-        if len(end.prefix) < len(start.prefix):
-            raise JsonRpcInvalidParams("selectedCompletionInfo.range ends before it starts")
-        replaced = Cursor(start.prefix, end.suffix, start.line, start.character)
-        at, cursor, before = selected.range, accepted(replaced, selected.text), selected.text
+    cursor, at, before = completed_from(ls, doc, params)
     completion = await ls.session.pipeline.complete(
         doc.uri, cursor, doc.language_id or "plaintext", automatic=automatic,
         path=uri_path(doc.uri))
@@ -185,6 +173,26 @@ async def inline_completion(
         return types.InlineCompletionList(items=[])
     item = types.InlineCompletionItem(insert_text=before + completion.text, range=at)
     return types.InlineCompletionList(items=[item])
+
+
+def completed_from(ls: LlamaLanguageServer, doc: TextDocument,
+                   params: types.InlineCompletionParams) -> tuple[Cursor, types.Range, str]:
+    """(the cursor to complete, the range the answer replaces, the text it starts with).
+
+    With the editor's suggest widget open on an item (``selectedCompletionInfo``), the
+    document is completed as if the item were accepted, and the answer is the item plus
+    what follows, over the item's range: VS Code shows only suggestions that extend it.
+    """
+    selected = params.context.selected_completion_info
+    if selected is None:
+        at = types.Range(start=params.position, end=params.position)
+        return cursor_at(ls, doc, params.position), at, ""
+    start = cursor_at(ls, doc, selected.range.start)
+    end = cursor_at(ls, doc, selected.range.end)
+    if len(end.prefix) < len(start.prefix):
+        raise JsonRpcInvalidParams("selectedCompletionInfo.range ends before it starts")
+    replaced = Cursor(start.prefix, end.suffix, start.line, start.character)
+    return accepted(replaced, selected.text), selected.range, selected.text
 
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
