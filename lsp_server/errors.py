@@ -77,6 +77,15 @@ class DocumentError(LlamaLspError):
     """A file that cannot be used as a document (binary, not UTF-8, too large, missing)."""
 
 
+class SecretFileError(DocumentError):
+    """A secrets file (``.env``, keys, credentials) as the document of a completion or an
+    explanation: the index never reads it, and its text never goes into a prompt."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(f"{Path(path).name} looks like a secrets file, so its text is never "
+                         "sent to the model (see index_secret_globs)")
+
+
 class GenerationCancelled(LlamaLspError):
     """Raised inside the engine worker when a request was cancelled; never shown."""
 

@@ -140,8 +140,10 @@ class InlinePipeline:
         report: Callable[[LlamaLspError], None],
         notify: Callable[[str, Cursor, Completion], None] = lambda uri, cursor, done: None,
         context: ContextProvider | None = None,
+        secret_file: Callable[[Path], bool] = lambda path: False,
     ) -> None:
         self.models = models
+        self.secret_file = secret_file  # its text never goes into a prompt: no completion
         self.settings = settings
         self.report = report  # shown once by the session; the completion answers empty
         self.notify = notify  # security notices for a completion the scan flagged
@@ -178,6 +180,9 @@ class InlinePipeline:
         try:
             if automatic and mid_word(cursor):
                 self.stats.count("skipped")
+                return None
+            if path is not None and self.secret_file(path):
+                self.stats.count("secret")
                 return None
             if settings.debounce_ms:
                 await asyncio.sleep(settings.debounce_ms / 1000)

@@ -17,8 +17,10 @@ Requests (client -> server)
     ``context``: repository-context tokens in prompts; ``warm_evaluated``: evaluated by
     background warm-ups, never on the keystroke path),
     ``completions: {requested, answered, empty, superseded, cancelled, model_calls,
-    blocked, warned, speculated, skipped, warmed, ...}`` (``skipped``: automatic requests
-    inside a word, answered empty without the model; ``warmed``: context warm-ups done),
+    blocked, warned, speculated, skipped, secret, warmed, ...}`` (``skipped``: automatic
+    requests inside a word, answered empty without the model; ``secret``: requests in a
+    secrets file such as ``.env``, answered empty, its text never sent to the model;
+    ``warmed``: context warm-ups done),
     ``last``: the latest model-answered request's own report, ``{tokens: {prompt, reused,
     evaluated, generated, shifted, dropped}, context: {tokens, snippets: ["path:first-last
     (source)"], deferred, found, late, failed, sourceMs}}`` or null,
@@ -55,7 +57,8 @@ Commands (``workspace/executeCommand``)
     are the result's text), *end*, then the response.
     Without a token, and when the client advertises ``window.workDoneProgress``, the server
     creates one with ``window/workDoneProgress/create``. The result is ``{text}``.
-    A missing or unusable model answers an error (code -32803) whose message says why.
+    A missing or unusable model answers an error (code -32803) whose message says why;
+    so does a selection in a secrets file (``.env``, keys: ``index_secret_globs``).
 ``llama-lsp.ask``
     arguments: ``[{question, uri?, range?, workDoneToken?}]`` (``uri``/``range``: the file
     and selection the question is about). Streams the answer like ``explain``; the result

@@ -20,6 +20,7 @@ from lsp_server.errors import LlamaLspError
 from lsp_server.generation.holder import ModelHolder
 from lsp_server.generation.loader import LoadedModel
 from lsp_server.index_keeper import IndexKeeper, ScanReporter
+from lsp_server.indexing.policy import secret_document
 from lsp_server.pipeline import Completion, InlinePipeline
 from lsp_server.protocol import SETTINGS_SECTION, SecurityNotice
 from lsp_server.retrieval.activity import Activity
@@ -55,7 +56,7 @@ class Session:
         self.context = ContextProvider(lambda: self.index.reader, lambda: self.folders,
                                        self.activity)
         self.pipeline = InlinePipeline(self.models, lambda: self.settings, self._model_failed,
-                                       self._flagged, self.context)
+                                       self._flagged, self.context, self.is_secret_file)
 
     def tell_once(self, message: str, *, error: bool = True) -> None:
         """Each distinct message reaches the user at most once per session."""
@@ -146,6 +147,12 @@ class Session:
         reader = self.index.reader
         snapshot["index"] = None if reader is None else reader.counts()
         return snapshot
+
+    def is_secret_file(self, path: Path) -> bool:
+        """A file whose text never goes into a prompt, even while it is open and typed
+        in: ``.env``, keys, credential files (the index's secret globs, and
+        ``index_secret_globs``)."""
+        return secret_document(path, self.folders, self.settings.index_secret_globs)
 
     def record_feedback(self, accepted: bool) -> None:
         self.pipeline.stats.count("accepted" if accepted else "dismissed")

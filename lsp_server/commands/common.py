@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsp_server.config import Settings, cli_overrides, load_settings
-from lsp_server.errors import IndexWriteError
+from lsp_server.errors import IndexWriteError, SecretFileError
+from lsp_server.indexing.policy import secret_document
 
 if TYPE_CHECKING:
     from lsp_server.indexing.service import WorkspaceIndex
@@ -59,3 +60,9 @@ def open_index(workspace: Path, settings: Settings) -> WorkspaceIndex | None:
 def fail(message: str) -> int:
     print(f"llama-lsp: {message}", file=sys.stderr)
     return 1
+
+
+def refuse_secret_file(path: Path, workspace: Path, settings: Settings) -> None:
+    """The rule of the editor's completions and explanations: no secrets file as a prompt."""
+    if secret_document(path.resolve(), [workspace.resolve()], settings.index_secret_globs):
+        raise SecretFileError(path)

@@ -13,7 +13,13 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from lsp_server.commands.common import fail, find_workspace, open_index, settings_for
+from lsp_server.commands.common import (
+    fail,
+    find_workspace,
+    open_index,
+    refuse_secret_file,
+    settings_for,
+)
 from lsp_server.config import add_setting_flags
 from lsp_server.documents.cursor import split_at
 from lsp_server.documents.source_file import read_source
@@ -38,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         workspace = find_workspace(args.file)
         settings = settings_for(args, workspace)
         language = language_for(args.file)
+        refuse_secret_file(args.file, workspace, settings)
         text = read_source(args.file)
         cursor = split_at(text, args.line - 1, args.col - 1)
         read_ms = (time.perf_counter() - start) * 1000

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lsp_server.assist.explain import explain, selected_text
 from lsp_server.assist.retrieval import relative_path
-from lsp_server.commands.common import fail, find_workspace, settings_for
+from lsp_server.commands.common import fail, find_workspace, refuse_secret_file, settings_for
 from lsp_server.config import add_setting_flags
 from lsp_server.documents.source_file import read_source
 from lsp_server.errors import LlamaLspError, PositionError
@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         first, last = parse_line_range(args.lines)
         workspace = find_workspace(args.file)
         settings = settings_for(args, workspace)
+        refuse_secret_file(args.file, workspace, settings)
         text = read_source(args.file)
         path = Path(relative_path(args.file, workspace))
         selected_text(path, text, first, last)  # a bad range fails before the model loads

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsp_server.indexing.ignore import RuleSet, parse_rules
@@ -79,6 +80,14 @@ class Policy:
         return _secret_regex(self.secret_globs).match(name.lower()) is not None or (
             "/" in rel and _secret_regex(self.secret_globs).match(rel.lower()) is not None
         )
+
+
+def secret_document(path: Path, roots: Sequence[Path], extra_globs: Sequence[str] = ()) -> bool:
+    """Whether a document is a secrets file by the index's own rule (named relative to the
+    workspace folder that holds it, else by its name alone)."""
+    rel = next((path.relative_to(root).as_posix() for root in roots
+                if path.is_relative_to(root)), path.name)
+    return Policy(secret_globs=tuple(extra_globs)).is_secret(path.name, rel)
 
 
 def policy_from_settings(settings: Settings, skip_dirs: Sequence[str] = ()) -> Policy:

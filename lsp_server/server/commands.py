@@ -20,7 +20,7 @@ from lsp_server.assist.ask import ask
 from lsp_server.assist.explain import explain
 from lsp_server.assist.index_retrieval import IndexRetriever
 from lsp_server.assist.retrieval import Current, relative_path
-from lsp_server.errors import LlamaLspError
+from lsp_server.errors import LlamaLspError, SecretFileError
 from lsp_server.generation.loader import LoadedModel
 from lsp_server.server.app import LlamaLanguageServer, document, server
 from lsp_server.server.progress import TextProgress
@@ -82,6 +82,8 @@ async def explain_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, 
     doc = document(ls, str(args.get("uri")))
     first, last = _lines(args.get("range"))
     path = _path(doc.uri)
+    if ls.session.is_secret_file(path):
+        raise JsonRpcException(f"llama-lsp: {SecretFileError(path)}", REQUEST_FAILED)
     shown = Path(relative_path(path, _workspace(ls, path)))
 
     def work(model: LoadedModel, cancel: threading.Event, progress: TextProgress) -> str:

@@ -69,6 +69,23 @@ def test_bad_inputs_give_one_line_errors(tiny_model: Callable[..., Path], tmp_pa
         assert "Traceback" not in done.stderr
 
 
+def test_a_secrets_file_is_never_completed_or_explained(
+        tiny_model: Callable[..., Path], tmp_path: Path) -> None:
+    """As in the editor: ``.env`` (or a key, ``index_secret_globs``) is refused before any
+    model is loaded, in one line."""
+    (tmp_path / ".env").write_text("DB_HOST=db.internal\nDB_USER=\n")
+    (tmp_path / "llama-lsp.toml").write_text('index_secret_globs = ["*.vault"]\n')
+    (tmp_path / "prod.vault").write_text("token = 1\n")
+    for name in (".env", "prod.vault"):
+        for args in (("complete", "--line", "2", "--col", "9"), ("explain", "--lines", "1-2")):
+            done = run_cli(args[0], tmp_path / name, *args[1:], "--model",
+                           tiny_model("codellama"), home=tmp_path)
+            assert done.returncode == 1, (name, args, done.stdout)
+            assert done.stderr.strip() == (
+                f"llama-lsp: {name} looks like a secrets file, so its text is never sent "
+                "to the model (see index_secret_globs)")
+
+
 def test_no_model_anywhere_says_how_to_get_one(tmp_path: Path) -> None:
     src = tmp_path / "m.py"
     src.write_text(SOURCE)

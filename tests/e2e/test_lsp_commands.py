@@ -78,6 +78,18 @@ async def test_ask_streams_an_answer_with_citations_the_editor_can_open(
             assert citation["kind"] == "context"  # "aaaaaaa" cites nothing itself
 
 
+async def test_explain_refuses_a_secrets_file(
+    tiny_model: Callable[..., Path], tmp_path: Path
+) -> None:
+    options = {"model": str(tiny_model("qwen", emit="a")), "explainMaxTokens": 2}
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / ".env", "DB_HOST=db.internal\nDB_USER=app\n",
+                       "dotenv")
+        with pytest.raises(JsonRpcException, match="secrets file"):
+            await client.workspace_execute_command_async(command(
+                protocol.EXPLAIN_COMMAND, {"uri": uri, "range": SELECTION}))
+
+
 async def test_commands_reject_malformed_arguments_and_keep_serving(
     tiny_model: Callable[..., Path], tmp_path: Path
 ) -> None:

@@ -173,6 +173,26 @@ async def test_neovim_positions_in_utf8_bytes_are_understood(
             await client.text_document_inline_completion_async(inline_params(uri, 0, at + 1))
 
 
+@pytest.mark.parametrize("name", [".env", "deploy/id_rsa.key", "client_secret_1.json"])
+async def test_no_completion_inside_a_secrets_file(
+    tiny_model: Callable[..., Path], tmp_path: Path, name: str
+) -> None:
+    """Typing in ``.env`` (or a key, a credentials file): nothing of it goes to the model,
+    although the file is open; other files still complete."""
+    options = {"model": str(tiny_model("codellama", emit="a")), "maxTokens": 3,
+               "speculative": False}
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    async with lsp_session(tmp_path, options) as client:
+        uri = open_doc(client, tmp_path / name, "DB_HOST=db.internal\nDB_PASSWORD=\n")
+        result = await client.text_document_inline_completion_async(inline_params(uri, 1, 12))
+        assert result is not None and not result.items
+        snapshot = counts(await stats(client))
+        assert snapshot["secret"] == 1 and snapshot.get("model_calls", 0) == 0
+        other = open_doc(client, tmp_path / "m.py", "x = \n")
+        result = await client.text_document_inline_completion_async(inline_params(other, 0, 4))
+        assert result is not None and result.items[0].insert_text == "aaa"
+
+
 async def test_malformed_requests_get_errors_and_the_server_keeps_serving(
     tiny_model: Callable[..., Path], tmp_path: Path
 ) -> None:
