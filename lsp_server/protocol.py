@@ -58,7 +58,8 @@ Commands (``workspace/executeCommand``)
     Without a token, and when the client advertises ``window.workDoneProgress``, the server
     creates one with ``window/workDoneProgress/create``. The result is ``{text}``.
     A missing or unusable model answers an error (code -32803) whose message says why;
-    so does a selection in a secrets file (``.env``, keys: ``index_secret_globs``).
+    so does a selection in a secrets file (``.env``, keys: ``index_secret_globs``), here
+    and in ``ask``.
 ``llama-lsp.ask``
     arguments: ``[{question, uri?, range?, workDoneToken?}]`` (``uri``/``range``: the file
     and selection the question is about). Streams the answer like ``explain``; the result

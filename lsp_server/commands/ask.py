@@ -11,7 +11,13 @@ from pathlib import Path
 from lsp_server.assist.ask import ask
 from lsp_server.assist.index_retrieval import IndexRetriever
 from lsp_server.assist.retrieval import Current
-from lsp_server.commands.common import fail, find_workspace, open_index, settings_for
+from lsp_server.commands.common import (
+    fail,
+    find_workspace,
+    open_index,
+    refuse_secret_file,
+    settings_for,
+)
 from lsp_server.commands.explain import parse_line_range, print_piece
 from lsp_server.config import add_setting_flags
 from lsp_server.documents.source_file import read_source
@@ -49,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         current = None
         if args.file is not None:
             lines = parse_line_range(args.lines) if args.lines else None
+            refuse_secret_file(args.file, workspace, settings)
             current = Current(args.file, read_source(args.file), lines)
         elif args.lines:
             raise DocumentError("--lines needs --file")

@@ -76,14 +76,19 @@ async def _run(ls: LlamaLanguageServer, arguments: Mapping[str, Any], title: str
         progress.end("done")
 
 
+def _refuse_secret(ls: LlamaLanguageServer, path: Path) -> None:
+    """A selection in a secrets file is never shown to the model (explain or ask)."""
+    if ls.session.is_secret_file(path):
+        raise JsonRpcException(f"llama-lsp: {SecretFileError(path)}", REQUEST_FAILED)
+
+
 @server.command(protocol.EXPLAIN_COMMAND)
 async def explain_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, Any]:
     args = _arguments(arguments)
     doc = document(ls, str(args.get("uri")))
     first, last = _lines(args.get("range"))
     path = _path(doc.uri)
-    if ls.session.is_secret_file(path):
-        raise JsonRpcException(f"llama-lsp: {SecretFileError(path)}", REQUEST_FAILED)
+    _refuse_secret(ls, path)
     shown = Path(relative_path(path, _workspace(ls, path)))
 
     def work(model: LoadedModel, cancel: threading.Event, progress: TextProgress) -> str:
@@ -105,6 +110,7 @@ async def ask_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, Any]
         doc = document(ls, str(args["uri"]))
         lines = _lines(args["range"]) if args.get("range") is not None else None
         current = Current(_path(doc.uri), doc.source, lines)
+        _refuse_secret(ls, current.path)
     workspace = _workspace(ls, current.path if current else None)
     documents = {str(_path(d.uri)): d.source for d in ls.workspace.text_documents.values()
                  if d.uri.startswith("file:")}

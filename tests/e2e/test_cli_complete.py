@@ -69,17 +69,18 @@ def test_bad_inputs_give_one_line_errors(tiny_model: Callable[..., Path], tmp_pa
         assert "Traceback" not in done.stderr
 
 
-def test_a_secrets_file_is_never_completed_or_explained(
+def test_a_secrets_file_is_never_completed_explained_or_asked_about(
         tiny_model: Callable[..., Path], tmp_path: Path) -> None:
     """As in the editor: ``.env`` (or a key, ``index_secret_globs``) is refused before any
-    model is loaded, in one line."""
+    model is loaded, in one line; ``ask`` about it too."""
     (tmp_path / ".env").write_text("DB_HOST=db.internal\nDB_USER=\n")
     (tmp_path / "llama-lsp.toml").write_text('index_secret_globs = ["*.vault"]\n')
     (tmp_path / "prod.vault").write_text("token = 1\n")
     for name in (".env", "prod.vault"):
-        for args in (("complete", "--line", "2", "--col", "9"), ("explain", "--lines", "1-2")):
-            done = run_cli(args[0], tmp_path / name, *args[1:], "--model",
-                           tiny_model("codellama"), home=tmp_path)
+        for args in (("complete", tmp_path / name, "--line", "2", "--col", "9"),
+                     ("explain", tmp_path / name, "--lines", "1-2"),
+                     ("ask", "what is it?", "--file", tmp_path / name)):
+            done = run_cli(*args, "--model", tiny_model("codellama"), home=tmp_path)
             assert done.returncode == 1, (name, args, done.stdout)
             assert done.stderr.strip() == (
                 f"llama-lsp: {name} looks like a secrets file, so its text is never sent "

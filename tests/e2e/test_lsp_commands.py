@@ -78,7 +78,7 @@ async def test_ask_streams_an_answer_with_citations_the_editor_can_open(
             assert citation["kind"] == "context"  # "aaaaaaa" cites nothing itself
 
 
-async def test_explain_refuses_a_secrets_file(
+async def test_explain_and_ask_refuse_a_selection_in_a_secrets_file(
     tiny_model: Callable[..., Path], tmp_path: Path
 ) -> None:
     options = {"model": str(tiny_model("qwen", emit="a")), "explainMaxTokens": 2}
@@ -88,6 +88,10 @@ async def test_explain_refuses_a_secrets_file(
         with pytest.raises(JsonRpcException, match="secrets file"):
             await client.workspace_execute_command_async(command(
                 protocol.EXPLAIN_COMMAND, {"uri": uri, "range": SELECTION}))
+        with pytest.raises(JsonRpcException, match="secrets file"):
+            await client.workspace_execute_command_async(command(
+                protocol.ASK_COMMAND, {"question": "what is DB_HOST?", "uri": uri,
+                                       "range": SELECTION}))
 
 
 async def test_commands_reject_malformed_arguments_and_keep_serving(
