@@ -1,7 +1,7 @@
 """Where setting values come from: TOML files, environment variables and plain mappings.
 
 A source only reports which keys it saw, with which values, and where; it does not
-validate. That is left to ``lsp_server.config.load_settings``, which checks every entry
+validate. That is left to ``lsp_server.config_loading.load_settings``, which checks every entry
 on its own, names its origin in a message, and so never lets one bad key cost the others
 from the same source. The helpers at the end read text (env vars, flags) by a field's
 declared type, for any pydantic field.

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lsp_server.config import Settings, load_settings
+from lsp_server.config import Settings
+from lsp_server.config_loading import load_settings
 from lsp_server.documents.cursor import Cursor
 from lsp_server.errors import LlamaLspError
 from lsp_server.generation.holder import ModelHolder

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lsp_server.config import Settings, cli_overrides, load_settings
+from lsp_server.config import Settings, cli_overrides
+from lsp_server.config_loading import load_settings
 from lsp_server.errors import IndexWriteError, SecretFileError
 from lsp_server.indexing.policy import secret_document
 

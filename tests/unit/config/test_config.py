@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lsp_server.config import Settings, add_setting_flags, cli_overrides, load_settings
+from lsp_server.config import Settings, add_setting_flags, cli_overrides
 from lsp_server.config_docs import (
     README_END,
     README_START,
@@ -15,6 +15,7 @@ from lsp_server.config_docs import (
     settings_table_markdown,
     sync_readme_table,
 )
+from lsp_server.config_loading import load_settings
 from lsp_server.config_sources import user_config_path
 
 
