@@ -20,7 +20,7 @@ from lsp_server.assist.retrieval import (
     relative_path,
     selection_chunk,
 )
-from lsp_server.assist.sources import is_secret
+from lsp_server.indexing.policy import is_secret
 from lsp_server.indexing.reader import IndexReader
 from lsp_server.indexing.records import Chunk as IndexChunk
 

@@ -18,8 +18,9 @@ from typing import NamedTuple, Protocol
 
 from lsp_server.assist.chunks import split_chunks
 from lsp_server.assist.rank import bm25, identifiers, query_terms, terms
-from lsp_server.assist.sources import MAX_FILES, WALK_SECONDS, is_secret, nearby_files, read_text
+from lsp_server.assist.sources import MAX_FILES, WALK_SECONDS, nearby_files, read_text
 from lsp_server.assist.texts import line_label
+from lsp_server.indexing.policy import is_secret
 from lsp_server.languages import language_for
 
 DEFINES_BONUS = 3.0  # score factor for an excerpt that defines a name in the question

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
-from lsp_server.indexing.policy import Policy
+from lsp_server.indexing.policy import is_secret
 from lsp_server.languages import language_for
 
 MAX_FILE_BYTES = 256 * 1024
@@ -36,12 +36,6 @@ TEXT_EXTENSIONS = frozenset({
     ".lua", ".vue", ".svelte", ".proto", ".gradle", ".cmake", ".zig",
 })
 TEXT_NAMES = frozenset({"Makefile", "Dockerfile", "CMakeLists.txt", "Justfile"})
-
-
-def is_secret(rel: str, extra_globs: tuple[str, ...] = ()) -> bool:
-    """Whether a workspace-relative path names a secret-bearing file (never read);
-    ``extra_globs`` is the ``index_secret_globs`` setting."""
-    return Policy(secret_globs=extra_globs).is_secret(rel.rsplit("/", 1)[-1], rel)
 
 
 def is_wanted(name: str, rel: str, extra_globs: tuple[str, ...] = ()) -> bool:

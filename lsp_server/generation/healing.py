@@ -31,11 +31,9 @@ class TokenHealer:
         """Tokens consistent with ``remaining``: a prefix of it, or starting with it."""
         found: list[int] = []
         for end in range(1, len(remaining)):
-            lo = bisect.bisect_left(self._pieces, remaining[:end])
-            hi = lo
-            while hi < len(self._pieces) and self._pieces[hi] == remaining[:end]:
-                hi += 1
-            found.extend(self._ids[lo:hi])
+            part = remaining[:end]
+            found.extend(self._ids[bisect.bisect_left(self._pieces, part):
+                                   bisect.bisect_right(self._pieces, part)])
         lo = bisect.bisect_left(self._pieces, remaining)
         hi = lo
         while hi < len(self._pieces) and self._pieces[hi].startswith(remaining):

@@ -82,12 +82,18 @@ class Policy:
         )
 
 
+def is_secret(rel: str, extra_globs: Sequence[str] = ()) -> bool:
+    """Whether a workspace-relative path (or a bare name) names a secret-bearing file,
+    never read nor put in a prompt; ``extra_globs`` is the ``index_secret_globs`` setting."""
+    return Policy(secret_globs=tuple(extra_globs)).is_secret(rel.rsplit("/", 1)[-1], rel)
+
+
 def secret_document(path: Path, roots: Sequence[Path], extra_globs: Sequence[str] = ()) -> bool:
-    """Whether a document is a secrets file by the index's own rule (named relative to the
-    workspace folder that holds it, else by its name alone)."""
+    """:func:`is_secret` for an open document, named relative to the workspace folder that
+    holds it (else by its name alone)."""
     rel = next((path.relative_to(root).as_posix() for root in roots
                 if path.is_relative_to(root)), path.name)
-    return Policy(secret_globs=tuple(extra_globs)).is_secret(path.name, rel)
+    return is_secret(rel, extra_globs)
 
 
 def policy_from_settings(settings: Settings, skip_dirs: Sequence[str] = ()) -> Policy:

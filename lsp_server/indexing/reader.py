@@ -109,11 +109,14 @@ class IndexReader:
         refs = resolve(resolver, Lookup(self.conn), importer, module, name)
         found: list[Symbol] = []
         if name and name != "*" and refs:
-            # Python's ``from pkg import cli`` names pkg's own ``cli`` or else the submodule
-            # pkg/cli.py itself, never a ``cli`` defined inside that submodule.
-            homes = resolve(resolver, Lookup(self.conn), importer, module, None) if (
-                resolver == "python") else refs
-            found = self._defined_in(name, [ref[0] for ref in homes]) if homes else []
+            homes = refs
+            found = self._defined_in(name, [ref[0] for ref in refs])
+            if resolver == "python" and any(_named(s.path, name) for s in found):
+                # ``from pkg import cli`` names pkg's own ``cli`` or else the submodule
+                # pkg/cli.py itself, never a ``cli`` defined inside that submodule: look
+                # again in the module alone (rare, so the common import costs no query).
+                homes = resolve(resolver, Lookup(self.conn), importer, module, None)
+                found = self._defined_in(name, [ref[0] for ref in homes]) if homes else []
             if not found and depth < 2:
                 found = self._re_exported(name, homes[:RE_EXPORT_FILES], language, depth)
         return ResolvedImport(module, name, alias, line, tuple(Path(r[1]) for r in refs),
@@ -192,6 +195,11 @@ class IndexReader:
         except sqlite3.DatabaseError as exc:
             log.warning("index query failed (%s); answering empty", exc)
             return []
+
+
+def _named(path: Path, name: str) -> bool:
+    """Whether ``path`` is the Python module ``name`` (``name.py``, ``name/__init__.py``)."""
+    return path.stem == name or (path.stem == "__init__" and path.parent.name == name)
 
 
 def _symbol(row: tuple[Any, ...]) -> Symbol:
