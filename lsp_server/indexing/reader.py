@@ -17,7 +17,7 @@ from typing import Any
 
 from lsp_server.indexing.database import connect
 from lsp_server.indexing.records import Chunk, ResolvedImport, Symbol
-from lsp_server.indexing.resolve import Lookup, resolve
+from lsp_server.indexing.resolve import Lookup, bound_name, resolve
 from lsp_server.indexing.tokens import match_expression, pick_terms, query_terms
 from lsp_server.languages import languages
 
@@ -120,7 +120,7 @@ class IndexReader:
             if not found and depth < 2:
                 found = self._re_exported(name, homes[:RE_EXPORT_FILES], language, depth)
         return ResolvedImport(module, name, alias, line, tuple(Path(r[1]) for r in refs),
-                              tuple(found))
+                              tuple(found), bound_name(resolver, module, name, alias))
 
     def _re_exported(self, name: str, refs: list[tuple[int, str]], language: str,
                      depth: int) -> list[Symbol]:

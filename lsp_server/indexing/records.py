@@ -49,3 +49,4 @@ class ResolvedImport:
     line: int
     files: tuple[Path, ...]  # indexed files the module resolves to, nearest first
     definitions: tuple[Symbol, ...]  # where ``name`` is defined in them (re-exports followed)
+    local: str | None = None  # the name it binds in the importing file (resolve.bound_name)

@@ -23,6 +23,7 @@ this workspace".
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import PurePosixPath
@@ -112,8 +113,9 @@ def _javascript(lookup: Lookup, importer: PurePosixPath, module: str,
 def _go(lookup: Lookup, importer: PurePosixPath, module: str,
         name: str | None) -> list[FileRef]:
     parts = [p for p in module.split("/") if p]
-    for start in range(len(parts)):
-        found = [ref for ref in lookup.directory(parts[start:]) if ref[1].endswith(".go")]
+    for start in range(len(parts)):  # a package's _test.go files are not what it exports
+        found = [ref for ref in lookup.directory(parts[start:])
+                 if ref[1].endswith(".go") and not ref[1].endswith("_test.go")]
         if found:
             return found
     return []
@@ -159,6 +161,29 @@ def _c(lookup: Lookup, importer: PurePosixPath, module: str,
     spec = PurePosixPath(module)
     parts = [*spec.parent.parts, spec.name.rsplit(".", 1)[0]]
     return [ref for ref in lookup.module(parts) if ref[1].endswith("/" + module)]
+
+
+def bound_name(resolver: str, module: str, name: str | None, alias: str | None) -> str | None:
+    """The name an import binds in the importing file, where the language says so.
+
+    ``import a.b`` binds ``a`` in Python, but ``use a::b`` binds ``b`` in Rust and
+    ``import a.b.C`` binds ``C`` in Java; a Go import binds the package, by convention
+    its path's last part (``gopkg.in/yaml.v3`` and ``example.com/x/v2`` bind ``yaml`` and
+    ``x``); a C include or a JS import without a name binds nothing.
+    """
+    if alias or name:
+        return alias or name
+    if resolver == "python":
+        return module.lstrip(".").split(".")[0] or None
+    if resolver == "go":
+        parts = [p for p in module.split("/") if p]
+        if len(parts) > 1 and re.fullmatch(r"v\d+", parts[-1]):
+            parts.pop()
+        last = re.sub(r"\.v\d+$", "", parts[-1]) if parts else ""
+        return last.removeprefix("go-") or None
+    if resolver in ("rust", "java"):
+        return re.split(r"::|\.", module)[-1] or None
+    return None
 
 
 RESOLVERS: dict[str, Callable[[Lookup, PurePosixPath, str, str | None], list[FileRef]]] = {

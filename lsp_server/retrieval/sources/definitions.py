@@ -48,7 +48,10 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
         if len(found) >= env.limit:
             break
         if name in bound:
+            before = len(found)
             _add_import(bound[name], name, query, env, found)
+            if name == typed and len(found) == before:  # ``import a.b``, then ``a.``
+                _add_module_named(name, query, env, found)
         elif name == typed and name in ("self", "this", "cls"):
             _add_bases(query, env, found)
         elif name == typed:  # not imported in the visible text: a module or a class by name
@@ -71,9 +74,8 @@ def _bindings(imports: list[ResolvedImport]) -> dict[str, ResolvedImport]:
     """Local name -> the import that binds it."""
     bound: dict[str, ResolvedImport] = {}
     for imp in imports:
-        local = imp.alias or imp.name or imp.module.replace("::", ".").split(".")[-1]
-        if local and local != "*":
-            bound.setdefault(local, imp)
+        if imp.local and imp.local != "*":
+            bound.setdefault(imp.local, imp)
     return bound
 
 
@@ -83,20 +85,26 @@ def _add_import(imp: ResolvedImport, local: str, query: ContextQuery, env: Sourc
         for symbol in imp.definitions[:2]:
             _add_symbol(symbol, query, env, found)
         return
-    module = _module_file(imp, local)
-    if module is not None:
+    for module in _module_files(imp, local):
+        if len(found) >= env.limit:
+            break
         _add_module(module, query, env, found)
 
 
-def _module_file(imp: ResolvedImport, local: str) -> Path | None:
+def _module_files(imp: ResolvedImport, local: str) -> list[Path]:
     """The file a module binding names (``from pkg import utils`` -> pkg/utils.py); of
-    several, the shallowest (an absolute import names a top-level package)."""
+    several, the shallowest (an absolute import names a top-level package). A module that
+    is a folder of files named otherwise (a Go package) is all of them."""
     wanted = imp.name or local
     named = [p for p in imp.files
              if (p.parent.name if p.stem in ("__init__", "index", "mod") else p.stem) == wanted]
     if named:
-        return min(named, key=lambda p: len(p.parts))
-    return imp.files[0] if imp.files and imp.name is None else None
+        return [min(named, key=lambda p: len(p.parts))]
+    if imp.name is not None or not imp.files or imp.module.split(".")[0] == local != imp.module:
+        return []  # ``import a.b`` binds the package ``a``, which is not what it resolves to
+    if len({p.parent for p in imp.files}) == 1:
+        return sorted(imp.files)
+    return [imp.files[0]]
 
 
 def _add_module(path: Path, query: ContextQuery, env: SourceEnv,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lsp_server.indexing.resolve import bound_name
 from tests.unit.indexing.conftest import Indexed
 
 IndexRepo = Callable[..., Indexed]
@@ -28,6 +29,7 @@ REPO: dict[str, str | bytes] = {
                                      "import { fmt as g } from '@/util';\n",
     # Go, Rust, Java, C
     "go/pkg/util/strings.go": "package util\n\nfunc Reverse(s string) string { return s }\n",
+    "go/pkg/util/strings_test.go": "package util\n\nfunc TestReverse() {}\n",  # not exported
     "go/cmd/main.go": 'package main\n\nimport "example.com/proj/pkg/util"\n',
     "rs/src/lib.rs": "mod geometry;\nmod shapes;\nuse crate::geometry::Point;\n",
     "rs/src/geometry.rs": "pub struct Point { x: i32 }\n",
@@ -102,6 +104,33 @@ def test_js_ts_go_rust_java_c_imports_resolve(repo: Indexed) -> None:
         ("Strings", [strings], [f"{strings}:1"]), ("*", [strings], [])]
     assert resolved(repo, "c/src/main.c") == [
         (None, ["c/include/util/helper.h"], []), (None, ["c/src/local.h"], []), (None, [], [])]
+
+
+def test_each_import_knows_the_name_it_binds(repo: Indexed) -> None:
+    def local(rel: str) -> list[str | None]:
+        return [item.local for item in repo.reader.imports(repo.path(rel))]
+
+    # ``import pkg.util.helpers`` binds ``pkg`` (Python), not ``helpers``
+    assert local("app.py") == ["E", "helper", "pkg", "Engine", "os"]
+    assert local("go/cmd/main.go") == ["util"]  # the package, not "com/proj/pkg/util"
+    assert local("rs/src/lib.rs") == ["geometry", "shapes", "Point"]
+    assert local("java/src/main/java/com/acme/App.java") == ["Strings", "*"]
+    assert local("web/src/components/Button.tsx") == ["f", "g"]
+    assert local("c/src/main.c") == [None, None, None]  # an include binds no name
+
+
+@pytest.mark.parametrize(("resolver", "module", "name", "alias", "bound"), [
+    ("python", "a.b.c", None, None, "a"), ("python", "a.b", None, "ab", "ab"),
+    ("python", "..pkg", "mod", None, "mod"),
+    ("go", "example.com/x/v2", None, None, "x"), ("go", "gopkg.in/yaml.v3", None, None, "yaml"),
+    ("go", "github.com/mattn/go-sqlite3", None, None, "sqlite3"), ("go", "fmt", None, None, "fmt"),
+    ("go", "example.com/x", None, "y", "y"), ("rust", "crate::a::b", None, None, "b"),
+    ("java", "java.util.List", None, None, "List"), ("javascript", "./side.css", None, None, None),
+    ("c", "util/helper.h", None, None, None),
+])
+def test_bound_name_follows_each_language(resolver: str, module: str, name: str | None,
+                                          alias: str | None, bound: str | None) -> None:
+    assert bound_name(resolver, module, name, alias) == bound
 
 
 def test_scope_at_a_position(index_repo: IndexRepo) -> None:

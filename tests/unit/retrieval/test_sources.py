@@ -144,3 +144,42 @@ def test_retrieved_context_does_not_repeat_the_lines_being_typed(repo: Workspace
     request = retrieve(LocalWindow(typed, "", 0, cursor.line))
     assert request is not None
     assert [s for s in request.snippets if s.path == "app/area.py"] == []
+
+
+def test_a_go_package_receiver_shows_every_file_of_the_package(
+        workspace: Callable[[Files], Workspace]) -> None:
+    """``geom.`` binds the package ``example.com/shapes/geom``, a folder of files: each of
+    them is shown, and its tests are not (an importer never sees ``_test.go``)."""
+    main = ('package main\n\nimport (\n\t"fmt"\n\n\t"example.com/shapes/geom"\n)\n\n'
+            "func main() {\n\ta := geom.")
+    repo = workspace({
+        "go.mod": "module example.com/shapes\n",
+        "geom/circle.go": "package geom\n\n// AreaOfCircle is pi r squared.\n"
+                          "func AreaOfCircle(r float64) float64 {\n\treturn 3.14 * r * r\n}\n",
+        "geom/square.go": "package geom\n\nfunc AreaOfSquare(s float64) float64 {\n"
+                          "\treturn s * s\n}\n",
+        "geom/circle_test.go": "package geom\n\nfunc TestArea() {}\n",
+        "cmd/main.go": main,
+    })
+    line = main.count("\n")
+    found = definitions.find(ContextQuery(repo.path("cmd/main.go"), repo.root, "go", main, "",
+                                          line, (0, line), near_names(main, "")),
+                             SourceEnv(repo.index.reader))
+    assert [s.path for s in found[:2]] == ["geom/circle.go", "geom/square.go"]
+    assert "func AreaOfSquare(s float64) float64" in found[1].text
+    assert "geom/circle_test.go" not in by_path(found)
+
+
+def test_import_a_dotted_module_binds_its_package(
+        workspace: Callable[[Files], Workspace]) -> None:
+    """``import pkg.views`` binds ``pkg``: ``pkg.`` shows the package, not pkg/views.py."""
+    main = "import pkg.views\n\n\ndef run():\n    return pkg."
+    repo = workspace({"pkg/__init__.py": "VERSION = '1.0'\n\n\ndef configure(level):\n"
+                                         "    return level\n",
+                      "pkg/views.py": "class View:\n    def render(self):\n        return ''\n",
+                      "main.py": main})
+    line = main.count("\n")
+    found = definitions.find(ContextQuery(repo.path("main.py"), repo.root, "python", main, "",
+                                          line, (0, line), near_names(main, "")),
+                             SourceEnv(repo.index.reader))
+    assert found[0].path == "pkg/__init__.py" and "def configure(level):" in found[0].text
