@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,15 +58,19 @@ class IndexReader:
             conn.close()
             self._local.conn = None
 
-    def definitions(self, name: str, module: str | None = None, *,
-                    limit: int = 50) -> list[Symbol]:
-        """Where ``name`` is defined; ``Cls.meth`` matches by scope, ``module`` by path.
+    def definitions(self, name: str, module: str | None = None, *, limit: int = 50,
+                    languages: Collection[str] = ()) -> list[Symbol]:
+        """Where ``name`` is defined; ``Cls.meth`` matches by scope, ``module`` by path,
+        ``languages`` (ids) by the defining file's language.
 
         ``module`` may be dotted (``pkg.mod``), a path (``pkg/mod``) or Rust-style
         (``crate::mod``); it matches files whose module path ends with it.
         """
         scope, _, bare = name.rpartition(".")
         query, args = _SYMBOL + " WHERE s.name = ?", [bare]
+        if languages:
+            query += f" AND f.language IN ({','.join('?' * len(languages))})"
+            args += sorted(languages)
         if scope:
             query += " AND (s.scope = ? OR s.scope LIKE ?)"
             args += [scope, f"%.{scope}"]

@@ -45,6 +45,16 @@ def languages() -> dict[str, Language]:
     }
 
 
+@cache
+def family(language_id: str) -> frozenset[str]:
+    """The languages whose names can refer to each other's definitions: those sharing an
+    import resolver (JS, TS and TSX; C and C++), else the language alone."""
+    resolver = languages()[language_id].resolver if language_id in languages() else ""
+    if not resolver:
+        return frozenset({language_id})
+    return frozenset(row.id for row in languages().values() if row.resolver == resolver)
+
+
 def language_for(path: Path | str) -> str:
     """The language id of a path by its extension; "plaintext" when unknown."""
     suffix = Path(path).suffix.lower()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from lsp_server.indexing.records import ResolvedImport, Symbol
 from lsp_server.indexing.resolve import Lookup
+from lsp_server.languages import family, language_for
 from lsp_server.retrieval.excerpts import CLASS_KINDS, MAX_OUTLINE_LINES, definition, outline
 from lsp_server.retrieval.names import assigned, receiver
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
@@ -58,7 +59,8 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
             _add_module_named(name, query, env, found)
             _add_class_of(name, query, env, found)
         else:
-            defs = [d for d in env.reader.definitions(name, limit=AMBIGUOUS + 1)
+            defs = [d for d in env.reader.definitions(
+                name, limit=AMBIGUOUS + 1, languages=family(query.language))
                     if d.path != query.path and not d.scope]
             if len(defs) <= AMBIGUOUS:
                 for symbol in defs:
@@ -140,7 +142,9 @@ def _add_module_named(name: str, query: ContextQuery, env: SourceEnv,
                       found: dict[str, Snippet]) -> None:
     """``utils.`` with no import in sight: the module of that name, the shallowest first
     (an absolute import names a top-level package), then the one nearest this file."""
-    refs = Lookup(env.reader.conn).module([name])
+    languages = family(query.language)
+    refs = [ref for ref in Lookup(env.reader.conn).module([name])
+            if language_for(ref[1]) in languages]
     if refs:
         best = min(refs, key=lambda ref: (len(Path(ref[1]).parts),
                                           -_shared_parts(ref[1], query.path)))
@@ -161,7 +165,8 @@ def _add_class_of(name: str, query: ContextQuery, env: SourceEnv,
     """A variable named like a class (``parser`` -> ``Parser`` or ``_Parser``): show it."""
     class_name = "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
     for candidate in (class_name, "_" + class_name):
-        for symbol in env.reader.definitions(candidate, limit=AMBIGUOUS + 1)[:AMBIGUOUS]:
+        for symbol in env.reader.definitions(candidate, limit=AMBIGUOUS + 1,
+                                             languages=family(query.language))[:AMBIGUOUS]:
             if symbol.kind in CLASS_KINDS and symbol.path != query.path:
                 _add_symbol(symbol, query, env, found)
 

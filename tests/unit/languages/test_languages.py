@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_server.languages import language_for, languages, parser_for
+from lsp_server.languages import family, language_for, languages, parser_for
 
 ROOTS = {"python": "module", "javascript": "program", "typescript": "program",
          "typescriptreact": "program", "go": "source_file", "rust": "source_file",
@@ -21,3 +21,10 @@ def test_extensions_map_to_languages() -> None:
     assert language_for("a/b.py") == "python" and language_for("x.tsx") == "typescriptreact"
     assert language_for("x.hpp") == "cpp" and language_for("README") == "plaintext"
     assert parser_for("plaintext") is None
+
+
+def test_a_family_is_the_languages_sharing_an_import_resolver() -> None:
+    assert family("typescript") == {"javascript", "typescript", "typescriptreact"}
+    assert family("cpp") == {"c", "cpp"}
+    assert family("python") == {"python"}
+    assert family("plaintext") == {"plaintext"}  # unknown: itself only

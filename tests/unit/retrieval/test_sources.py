@@ -183,3 +183,23 @@ def test_import_a_dotted_module_binds_its_package(
                                           line, (0, line), near_names(main, "")),
                              SourceEnv(repo.index.reader))
     assert found[0].path == "pkg/__init__.py" and "def configure(level):" in found[0].text
+
+
+def test_a_name_is_looked_up_in_the_cursors_language_family(
+        workspace: Callable[[Files], Workspace]) -> None:
+    """A bare name defined in another language is another thing: ``circle`` near a TS
+    cursor is the TS class, never the C typedef of that name; a TSX file counts as TS."""
+    app = "import { area } from './shapes';\n\nconst circle = 1;\nexport const total = area("
+    repo = workspace({
+        "web/shapes.ts": "export function area(r: number): number {\n  return r * r;\n}\n",
+        "web/Circle.tsx": "export function circle(r: number) {\n  return r;\n}\n",
+        "native/geom.h": "typedef struct { double r; } circle;\n",
+        "web/app.ts": app,
+    })
+    line = app.count("\n")
+    found = definitions.find(ContextQuery(repo.path("web/app.ts"), repo.root, "typescript",
+                                          app, "", line, (0, line), near_names(app, "")),
+                             SourceEnv(repo.index.reader))
+    paths = [s.path for s in found]
+    assert "web/shapes.ts" in paths and "web/Circle.tsx" in paths
+    assert "native/geom.h" not in paths
