@@ -237,6 +237,10 @@ class LlamaCppBackend:
                           self._rng)
 
     def _sample(self, request: GenerationRequest) -> int:
+        # Plain sampling. Context-aware decoding (each token scored by how much the
+        # repository context raises its log-probability over the local window alone, a
+        # second sequence evaluating the window) was measured on 40 dev cases: the expected
+        # cross-file name was written 18 times instead of 19, so it was not kept.
         s = request.sampling
         return int(self.llm.sample(top_k=s.top_k, top_p=s.top_p, min_p=0.0, temp=s.temperature))
 
