@@ -149,8 +149,10 @@ class IndexReader:
             _SYMBOL + f" WHERE s.name = ? AND s.file_id IN ({ids}) AND s.scope = ''"
             " ORDER BY s.start_line", (name,))]
 
-    def search(self, text: str, k: int = 10, *, exclude: Path | str | None = None) -> list[Chunk]:
-        """The ``k`` chunks that best match ``text`` (BM25 over identifiers and words).
+    def search(self, text: str, k: int = 10, *, exclude: Path | str | None = None,
+               languages: Collection[str] = ()) -> list[Chunk]:
+        """The ``k`` chunks that best match ``text`` (BM25 over identifiers and words), in
+        files of ``languages`` (ids) when given.
 
         Identifiers count whole and split (``parseHttpRequest`` -> parse, http, request);
         the most common terms are dropped when their postings exceed a budget.
@@ -164,15 +166,18 @@ class IndexReader:
         expression = match_expression(pick_terms(counts, POSTINGS_BUDGET))
         if not expression:
             return []
-        # Rank first, then read the text of the winners only.
+        # Rank first (files filtered while ranking), then read the winners' text only.
         rows = self._rows(
             "SELECT f.path, c.start_line, c.end_line, c.kind, c.name, t.text, m.score FROM"
-            " (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts"
-            "  WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?) m"
-            " JOIN chunks c ON c.id = m.rowid JOIN files f ON f.id = c.file_id"
-            " JOIN chunks_fts t ON t.rowid = m.rowid WHERE f.path != ? ORDER BY m.score",
-            (expression, k + (50 if exclude else 0), str(exclude or "")))
-        return [Chunk(Path(r[0]), r[1], r[2], r[3], r[4], r[5], -r[6]) for r in rows[:k]]
+            " (SELECT chunks_fts.rowid AS id, bm25(chunks_fts) AS score FROM chunks_fts"
+            "  JOIN chunks k ON k.id = chunks_fts.rowid JOIN files g ON g.id = k.file_id"
+            "  WHERE chunks_fts MATCH ? AND g.path != ?"
+            f"  AND (? OR g.language IN ({','.join('?' * len(languages))}))"
+            "  ORDER BY score LIMIT ?) m"
+            " JOIN chunks c ON c.id = m.id JOIN files f ON f.id = c.file_id"
+            " JOIN chunks_fts t ON t.rowid = m.id ORDER BY m.score",
+            (expression, str(exclude or ""), not languages, *sorted(languages), k))
+        return [Chunk(Path(r[0]), r[1], r[2], r[3], r[4], r[5], -r[6]) for r in rows]
 
     def chunks(self, path: Path | str) -> list[Chunk]:
         """A file's chunks in order, with their text."""

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import tree_sitter
 
+from lsp_server.languages.lexical import language_id
+
 
 @dataclass(frozen=True)
 class Language:
@@ -46,13 +48,19 @@ def languages() -> dict[str, Language]:
 
 
 @cache
-def family(language_id: str) -> frozenset[str]:
-    """The languages whose names can refer to each other's definitions: those sharing an
-    import resolver (JS, TS and TSX; C and C++), else the language alone."""
-    resolver = languages()[language_id].resolver if language_id in languages() else ""
-    if not resolver:
-        return frozenset({language_id})
-    return frozenset(row.id for row in languages().values() if row.resolver == resolver)
+def family(language: str) -> frozenset[str]:
+    """The indexed languages whose code a cursor in ``language`` (an id or an editor's
+    alias: ``javascriptreact``, ``golang``) can use: those sharing its import resolver
+    (JS, TS and TSX; C and C++). Empty, meaning any, for a language the index does not
+    know (a YAML file's cursor may still use code)."""
+    known = language_id(language) or language
+    row = languages().get(known)
+    if row is None:
+        return frozenset()
+    if not row.resolver:
+        return frozenset({row.id})
+    return frozenset(other.id for other in languages().values()
+                     if other.resolver == row.resolver)
 
 
 def language_for(path: Path | str) -> str:

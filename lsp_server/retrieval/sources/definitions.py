@@ -144,7 +144,7 @@ def _add_module_named(name: str, query: ContextQuery, env: SourceEnv,
     (an absolute import names a top-level package), then the one nearest this file."""
     languages = family(query.language)
     refs = [ref for ref in Lookup(env.reader.conn).module([name])
-            if language_for(ref[1]) in languages]
+            if not languages or language_for(ref[1]) in languages]
     if refs:
         best = min(refs, key=lambda ref: (len(Path(ref[1]).parts),
                                           -_shared_parts(ref[1], query.path)))

@@ -3,12 +3,15 @@
 The query is the few lines around the cursor: similar code (another handler, the test
 of a sibling function) shows the names and the shape the next line is likely to take.
 A long chunk is cut to its best-matching lines, so one large class never fills the
-budget; chunks in the local window are left out (the model sees them already).
+budget; chunks in the local window are left out (the model sees them already), and so
+is code in other languages (in a polyglot repository the Rust or Java twin of a TS
+function would fill the context with syntax the line cannot use).
 """
 
 from __future__ import annotations
 
 from lsp_server.indexing.tokens import query_terms
+from lsp_server.languages import family
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 from lsp_server.retrieval.sources import SourceEnv
 
@@ -23,7 +26,7 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
     text = "\n".join([*above, *below])
     terms = set(query_terms(text))
     found: list[Snippet] = []
-    for hit in env.reader.search(text, k=env.limit * 2):
+    for hit in env.reader.search(text, k=env.limit * 2, languages=family(query.language)):
         if len(found) >= env.limit:
             break
         start, body = best_lines(hit.text, terms, MAX_LINES)

@@ -27,4 +27,10 @@ def test_a_family_is_the_languages_sharing_an_import_resolver() -> None:
     assert family("typescript") == {"javascript", "typescript", "typescriptreact"}
     assert family("cpp") == {"c", "cpp"}
     assert family("python") == {"python"}
-    assert family("plaintext") == {"plaintext"}  # unknown: itself only
+    assert family("plaintext") == frozenset()  # unknown: no restriction
+
+
+def test_a_family_takes_an_editors_alias_and_is_open_for_unknown_languages() -> None:
+    assert family("javascriptreact") == family("javascript")  # VS Code's id for .jsx
+    assert family("golang") == {"go"}
+    assert family("yaml") == frozenset()  # not indexed: no restriction

@@ -203,3 +203,29 @@ def test_a_name_is_looked_up_in_the_cursors_language_family(
     paths = [s.path for s in found]
     assert "web/shapes.ts" in paths and "web/Circle.tsx" in paths
     assert "native/geom.h" not in paths
+
+
+def test_similar_code_comes_from_the_cursors_language_family(
+        workspace: Callable[[Files], Workspace]) -> None:
+    """In a polyglot repository the BM25 twin in another language is left out; a JSX
+    cursor (VS Code's ``javascriptreact``) still gets TS code; a YAML cursor gets any."""
+    repo = workspace({
+        "web/invoices.ts": "function load_invoice_rows(ledger, quarter) {\n"
+                           "  return ledger.fetch_rows(quarter);\n}\n",
+        "native/invoices.rs": "fn load_invoice_rows(ledger: &Ledger, quarter: u8) -> Rows {\n"
+                              "    ledger.fetch_rows(quarter)\n}\n",
+        "web/app.jsx": "const rows = load_invoice_rows(ledger, quarter)\n",
+        "ci.yaml": "rows: load_invoice_rows ledger quarter\n",
+    })
+
+    def similar_paths(rel: str, language: str) -> set[str]:
+        text = (repo.root / rel).read_text()
+        line = text.count("\n")
+        found = similar.find(ContextQuery(repo.path(rel), repo.root, language, text, "", line,
+                                          (0, line), near_names(text, "")),
+                             SourceEnv(repo.index.reader))
+        return {s.path for s in found}
+
+    assert similar_paths("web/app.jsx", "javascriptreact") == {"web/invoices.ts"}
+    assert similar_paths("ci.yaml", "yaml") == {"web/invoices.ts", "native/invoices.rs",
+                                                "web/app.jsx"}
