@@ -4,7 +4,9 @@ The window (prefix + completion + suffix, see window.py) is parsed with tree-sit
 When the completion adds a parse error, it is trimmed back line by line to the longest
 start that does not, or dropped. "Adds" is judged against the window without the
 completion: where that already has an error at the cursor (the user is mid-statement),
-the completion only must not add errors; elsewhere it must not have one of its own.
+the completion must not add errors nor have one that starts inside it (the user's error
+may stay where it was); elsewhere it must not touch an error at all. Closers missing where
+the text ends do not count (syntax.window_errors).
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from lsp_server.postprocessing.syntax import Baseline, Span
 def _introduces_error(base: Baseline, errors: list[Span], size: int) -> bool:
     if len(errors) > len(base.errors):
         return True
-    if base.error_at_cursor:
-        return False
     start, end = base.cursor, base.cursor + size
+    if base.error_at_cursor:  # the user's error may stay; one of the completion's own may not
+        return any(start < s < end for s, _ in errors)
     return any(s <= end and e >= start for s, e in errors)
 
 

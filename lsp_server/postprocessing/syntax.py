@@ -28,6 +28,18 @@ def error_spans(node: tree_sitter.Node) -> list[Span]:
     return spans
 
 
+def window_errors(tree: tree_sitter.Tree) -> list[Span]:
+    """The errors that say something about the code: a MISSING closer where the text ends
+    is the window (or the file, while it is being written) ending before its blocks close,
+    which a completion in the middle neither causes nor can fix. Counting those, ``x =
+    Circle.`` -> ``x = Circle.unit();`` in an unclosed class turned one error at the cursor
+    into two missing braces, and the completion was dropped as breaking the parse."""
+    if not tree.root_node.has_error:
+        return []
+    end = tree.root_node.end_byte
+    return [(s, e) for s, e in error_spans(tree.root_node) if not s == e == end]
+
+
 def _point(data: bytes) -> tuple[int, int]:
     """Row and byte column at the end of ``data``."""
     return data.count(b"\n"), len(data) - (data.rfind(b"\n") + 1)
@@ -60,8 +72,7 @@ class Baseline:
         tree.edit(start_byte=self.cursor, old_end_byte=self.cursor,
                   new_end_byte=self.cursor + len(completion), start_point=start,
                   old_end_point=start, new_end_point=end)
-        new = self.parser.parse(self.prefix + completion + self.suffix, tree)
-        return error_spans(new.root_node) if new.root_node.has_error else []
+        return window_errors(self.parser.parse(self.prefix + completion + self.suffix, tree))
 
 
 def baseline(window: Window, language: str) -> Baseline | None:
@@ -71,5 +82,4 @@ def baseline(window: Window, language: str) -> Baseline | None:
         return None
     prefix, suffix = window.prefix.encode(), window.suffix.encode()
     tree = parser.parse(prefix + suffix)
-    errors = error_spans(tree.root_node) if tree.root_node.has_error else []
-    return Baseline(parser, tree, prefix, suffix, errors)
+    return Baseline(parser, tree, prefix, suffix, window_errors(tree))
