@@ -111,4 +111,4 @@ class FilterContext:
 
     @cached_property
     def syntax(self) -> Baseline | None:
-        return baseline(self.window, self.language)
+        return baseline(self.window, self.language, self.closable)

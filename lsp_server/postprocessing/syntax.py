@@ -28,16 +28,23 @@ def error_spans(node: tree_sitter.Node) -> list[Span]:
     return spans
 
 
-def window_errors(tree: tree_sitter.Tree) -> list[Span]:
-    """The errors that say something about the code: a MISSING closer where the text ends
-    is the window (or the file, while it is being written) ending before its blocks close,
-    which a completion in the middle neither causes nor can fix. Counting those, ``x =
-    Circle.`` -> ``x = Circle.unit();`` in an unclosed class turned one error at the cursor
-    into two missing braces, and the completion was dropped as breaking the parse."""
+def window_errors(tree: tree_sitter.Tree, text: bytes, unclosed: int) -> list[Span]:
+    """The parse errors, less up to ``unclosed`` closers MISSING with only blanks after
+    them: the document itself leaves that many brackets open (written top to bottom with
+    no auto-pairs), which a completion in the middle neither causes nor can fix. Counted,
+    ``x = Circle.`` -> ``x = Circle.unit();`` in a class not closed yet turned one error
+    at the cursor into two missing braces and was dropped as breaking the parse. A closer
+    missing beyond those (a completion's own unclosed ``{``) still counts."""
     if not tree.root_node.has_error:
         return []
-    end = tree.root_node.end_byte
-    return [(s, e) for s, e in error_spans(tree.root_node) if not s == e == end]
+    spans = error_spans(tree.root_node)
+    for index in range(len(spans) - 1, -1, -1):
+        start, end = spans[index]
+        if unclosed <= 0 or start != end or text[end:].strip():
+            break
+        del spans[index]
+        unclosed -= 1
+    return spans
 
 
 def _point(data: bytes) -> tuple[int, int]:
@@ -54,6 +61,7 @@ class Baseline:
     prefix: bytes
     suffix: bytes
     errors: list[Span]
+    unclosed: int  # brackets the document leaves open at its end (window_errors)
 
     @property
     def cursor(self) -> int:
@@ -72,14 +80,16 @@ class Baseline:
         tree.edit(start_byte=self.cursor, old_end_byte=self.cursor,
                   new_end_byte=self.cursor + len(completion), start_point=start,
                   old_end_point=start, new_end_point=end)
-        return window_errors(self.parser.parse(self.prefix + completion + self.suffix, tree))
+        text = self.prefix + completion + self.suffix
+        return window_errors(self.parser.parse(text, tree), text, self.unclosed)
 
 
-def baseline(window: Window, language: str) -> Baseline | None:
+def baseline(window: Window, language: str, unclosed: int = 0) -> Baseline | None:
     """None when the language has no grammar (the syntax check is then skipped)."""
     parser = parser_for(language)
     if parser is None:
         return None
     prefix, suffix = window.prefix.encode(), window.suffix.encode()
     tree = parser.parse(prefix + suffix)
-    return Baseline(parser, tree, prefix, suffix, window_errors(tree))
+    return Baseline(parser, tree, prefix, suffix, window_errors(tree, prefix + suffix, unclosed),
+                    unclosed)
