@@ -49,3 +49,34 @@ def assigned(prefix: str) -> str | None:
     """The name being assigned at the cursor (``errors = |``, ``let n: T = |``), if any."""
     match = _ASSIGNED.search(prefix[-200:].rsplit("\n", 1)[-1])
     return match.group(1) if match else None
+
+
+TYPE_LINES = 60  # lines above the cursor searched for a receiver's declaration
+_TYPE = r"(?:&\s*(?:mut\s+)?|\*\s*)?((?:[A-Za-z_]\w*\.)*[A-Z]\w*)"  # a capitalized type name
+
+
+def _declarations(name: str) -> list[re.Pattern[str]]:
+    n = re.escape(name)
+    return [re.compile(p) for p in (
+        rf"\b{n}\s*(?::=|=)\s*(?:new\s+|&\s*)?{_TYPE}\s*(?:<[^()]*>\s*)?(?:::\s*\w+\s*)?[({{]",
+        rf"\b{n}\s*:\s*{_TYPE}",  # x: T (Python, TS, Rust)
+        rf"[(,]\s*{n}\s+{_TYPE}",  # (x *T) (Go)
+        rf"\b{_TYPE}(?:<[^<>]*>)?\s+{n}\s*[=;,)]",  # T x = … (Java, C#, C++)
+    )]
+
+
+def declared_type(prefix: str, name: str) -> str | None:
+    """The class a local name was last declared or constructed as in the lines above the
+    cursor (``app = Flask(…)``, ``p: Parser``, ``c := geom.Circle{…}``, ``let p =
+    Parser::new(…)``, ``Parser p = new Parser()``, ``func (c *Circle)``), without its
+    module; None when no line says. Only capitalized names count: ``x = load(…)`` is a
+    call whose result type the text does not show."""
+    patterns = _declarations(name)
+    assigned_at_all = re.compile(rf"\b{re.escape(name)}\s*:?=(?!=)")
+    for line in reversed(prefix[-6000:].split("\n")[-TYPE_LINES:]):
+        for pattern in patterns:
+            if match := pattern.search(line):
+                return match.group(1).rsplit(".", 1)[-1]
+        if assigned_at_all.search(line):  # the latest value is not a constructor call
+            return None
+    return None

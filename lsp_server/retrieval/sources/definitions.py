@@ -1,9 +1,10 @@
 """Definitions of the names near the cursor, through the file's imports and the symbols.
 
 In order: the receiver being typed (``utils.`` shows the module's names, ``parser.`` the
-class ``Parser`` with its method signatures), then each name near the cursor that an
-import binds (followed to its real definition, re-exports included) or that the symbol
-table defines in another file, then whatever else the file imports: the code a line is
+class ``Parser`` with its method signatures, and so does ``p.`` after ``p = Parser(…)``,
+``p: Parser`` or ``Parser p``), then each name near the cursor that an import binds
+(followed to its real definition, re-exports included) or that the symbol table defines
+in another file, then whatever else the file imports: the code a line is
 most likely to call is what this file brought in. (Putting imports the file does not use
 yet first was tried: no gain on the dev cases, and editors add an import after its use.
 So was showing those other imports as signature stubs, one snippet per defining file:
@@ -24,7 +25,7 @@ from lsp_server.indexing.records import ResolvedImport, Symbol
 from lsp_server.indexing.resolve import Lookup
 from lsp_server.languages import family, language_for
 from lsp_server.retrieval.excerpts import CLASS_KINDS, MAX_OUTLINE_LINES, definition, outline
-from lsp_server.retrieval.names import assigned, receiver
+from lsp_server.retrieval.names import assigned, declared_type, receiver
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 from lsp_server.retrieval.sources import SourceEnv
 
@@ -56,6 +57,8 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
         elif name == typed and name in ("self", "this", "cls"):
             _add_bases(query, env, found)
         elif name == typed:  # not imported in the visible text: a module or a class by name
+            if declared := declared_type(query.prefix, name):  # ``app = Flask(…)``, ``p: T``
+                _add_class_of(declared, query, env, found)
             _add_module_named(name, query, env, found)
             _add_class_of(name, query, env, found)
         else:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lsp_server.retrieval.activity import Activity, Place
-from lsp_server.retrieval.names import near_names, receiver
+from lsp_server.retrieval.names import declared_type, near_names, receiver
 from lsp_server.retrieval.repository import repository_name
 
 PREFIX = "import os\n\ndef load(path, x):\n    data = read_file(path)\n    result = parse(data"
@@ -38,6 +38,24 @@ def test_near_names_stop_at_the_limit_and_a_dozen_lines_up() -> None:
 ])
 def test_receiver_is_the_name_whose_member_is_typed(prefix: str, expected: str | None) -> None:
     assert receiver(prefix) == expected
+
+
+@pytest.mark.parametrize(("prefix", "name", "expected"), [
+    ("app = flask.Flask(__name__)\n\n\n@app.get('/')\ndef index():\n    app.", "app", "Flask"),
+    ("def run(p: Parser) -> None:\n    p.", "p", "Parser"),  # Python, TS, Rust
+    ("fn run(p: &mut Parser) {\n    p.", "p", "Parser"),
+    ("c := geom.Circle{Radius: 2}\n\tc.", "c", "Circle"),  # Go
+    ("func (c *Circle) Grow() {\n\tc.", "c", "Circle"),
+    ("let mut p = Parser::new(src);\n    p.", "p", "Parser"),
+    ("const s = new Store<Item>();\ns.", "s", "Store"),
+    ("List<String> items = new ArrayList<>();\nitems.", "items", "ArrayList"),  # Java
+    ("Parser p;\np.", "p", "Parser"),
+    ("rows = load(path)\nrows.", "rows", None),  # a call: its result type is not written
+    ("env = Environment()\nenv = other_env\nenv.", "env", None),  # the latest value wins
+    ("if app == Flask(x):\n    app.", "app", None),  # a comparison declares nothing
+])
+def test_declared_type_of_a_receiver(prefix: str, name: str, expected: str | None) -> None:
+    assert declared_type(prefix, name) == expected
 
 
 def test_activity_ring_is_bounded_and_newest_first() -> None:

@@ -229,3 +229,44 @@ def test_similar_code_comes_from_the_cursors_language_family(
     assert similar_paths("web/app.jsx", "javascriptreact") == {"web/invoices.ts"}
     assert similar_paths("ci.yaml", "yaml") == {"web/invoices.ts", "native/invoices.rs",
                                                 "web/app.jsx"}
+
+
+FILLER = "".join(f"    step_{i} = {i}\n" for i in range(14))  # Store is not a near name
+
+
+@pytest.mark.parametrize(("language", "files", "rel"), [
+    ("python", {"pkg/store.py": "class Store:\n    def fetch_rows(self, quarter):\n"
+                                "        return []\n",
+                "pkg/util.py": "def helper(x):\n    return x\n",
+                "app.py": "from pkg.store import Store\nfrom pkg.util import helper\n\n\n"
+                          f"def run():\n    s = Store()\n{FILLER}    s."}, "app.py"),
+    ("typescript", {"src/store.ts": "export class Store {\n  fetchRows(quarter: number) {\n"
+                                    "    return [];\n  }\n}\n",
+                    "src/util.ts": "export function helper(x: number) {\n  return x;\n}\n",
+                    "src/app.ts": "import { Store } from './store';\n"
+                                  "import { helper } from './util';\n\nfunction run() {\n"
+                                  f"  const s = new Store();\n{FILLER}  s."}, "src/app.ts"),
+    ("go", {"store/store.go": "package store\n\ntype Store struct{}\n\n"
+                              "func (s *Store) FetchRows(q int) []int {\n\treturn nil\n}\n",
+            "util/util.go": "package util\n\nfunc Helper(x int) int {\n\treturn x\n}\n",
+            "cmd/main.go": 'package main\n\nimport (\n\t"example.com/x/store"\n'
+                           '\t"example.com/x/util"\n)\n\nfunc main() {\n'
+                           f"\ts := store.Store{{}}\n{FILLER}\ts."}, "cmd/main.go"),
+    ("java", {"src/acme/Store.java": "package acme;\n\npublic class Store {\n"
+                                     "    public int[] fetchRows(int q) { return null; }\n}\n",
+              "src/acme/App.java": "package acme;\n\npublic class App {\n    void run() {\n"
+                                   f"        Store s = new Store();\n{FILLER}        s."},
+     "src/acme/App.java"),
+])
+def test_a_receiver_shows_the_class_it_was_declared_as(
+        workspace: Callable[[Files], Workspace], language: str, files: Files, rel: str) -> None:
+    """``s.`` after ``s = Store()`` (or ``new Store()``, ``store.Store{}``, ``Store s``)
+    well above: the class with its methods comes first, though ``s`` is named like nothing
+    and ``Store`` is too far up to be a near name."""
+    repo = workspace(files)
+    text = files[rel]
+    line = text.count("\n")
+    found = definitions.find(ContextQuery(repo.path(rel), repo.root, language, text, "", line,
+                                          (0, line), near_names(text, "")),
+                             SourceEnv(repo.index.reader))
+    assert found and "fetch" in found[0].text.lower(), [(s.path, s.text) for s in found]
