@@ -12,11 +12,12 @@ from lsp_server.assist.ask import ask
 from lsp_server.assist.index_retrieval import IndexRetriever
 from lsp_server.assist.retrieval import Current
 from lsp_server.commands.common import (
+    add_workspace_flag,
     fail,
-    find_workspace,
     open_index,
     refuse_secret_file,
     settings_for,
+    workspace_for,
 )
 from lsp_server.commands.explain import parse_line_range, print_piece
 from lsp_server.config import add_setting_flags
@@ -34,9 +35,7 @@ SOURCES_HEADINGS = {
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("ask", help="answer a question about the workspace's code")
     parser.add_argument("question")
-    parser.add_argument("--workspace", type=Path, metavar="DIR",
-                        help="the repository to answer from [default: the project around "
-                        "--file, or around the current directory]")
+    add_workspace_flag(parser, "--file, or the current directory,")
     parser.add_argument("--file", type=Path, help="the file the question is about")
     parser.add_argument("--lines", metavar="A-B", help="the selection in --file (1-based)")
     parser.add_argument("--json", action="store_true",
@@ -48,9 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
-        workspace = args.workspace or find_workspace(args.file or Path.cwd())
-        if not workspace.is_dir():
-            raise DocumentError(f"workspace not found: {workspace}")
+        workspace = workspace_for(args, args.file or Path.cwd())
         settings = settings_for(args, workspace)
         current = None
         if args.file is not None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from lsp_server.config import Settings, cli_overrides
 from lsp_server.config_loading import load_settings
-from lsp_server.errors import IndexWriteError, SecretFileError
+from lsp_server.errors import DocumentError, IndexWriteError, SecretFileError
 from lsp_server.indexing.policy import secret_document
 
 if TYPE_CHECKING:
@@ -28,6 +28,26 @@ def find_workspace(start: Path) -> Path:
         if any((candidate / marker).exists() for marker in WORKSPACE_MARKERS):
             return candidate
     return base
+
+
+def add_workspace_flag(parser: argparse.ArgumentParser, start: str) -> None:
+    parser.add_argument("--workspace", type=Path, metavar="DIR",
+                        help="the project: its llama-lsp.toml, index and relative paths "
+                        f"[default: the nearest folder around {start} with "
+                        f"{', '.join(WORKSPACE_MARKERS)}]")
+
+
+def workspace_for(args: argparse.Namespace, start: Path, *, holds: Path | None = None) -> Path:
+    """``--workspace`` when given (it must be a folder, holding the file worked on),
+    otherwise the project around ``start``."""
+    if args.workspace is None:
+        return find_workspace(start)
+    workspace: Path = args.workspace.resolve()
+    if not workspace.is_dir():
+        raise DocumentError(f"workspace not found: {args.workspace}")
+    if holds is not None and not holds.resolve().is_relative_to(workspace):
+        raise DocumentError(f"{holds} is not inside the workspace {args.workspace}")
+    return workspace
 
 
 def settings_for(args: argparse.Namespace, workspace: Path) -> Settings:

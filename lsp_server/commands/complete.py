@@ -14,11 +14,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from lsp_server.commands.common import (
+    add_workspace_flag,
     fail,
-    find_workspace,
     open_index,
     refuse_secret_file,
     settings_for,
+    workspace_for,
 )
 from lsp_server.config import add_setting_flags
 from lsp_server.documents.cursor import split_at
@@ -34,6 +35,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--line", type=int, required=True, help="1-based line, as editors show")
     parser.add_argument("--col", type=int, required=True, help="1-based column (characters)")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
+    add_workspace_flag(parser, "FILE")
     add_setting_flags(parser)
     parser.set_defaults(run=run)
 
@@ -41,7 +43,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
-        workspace = find_workspace(args.file)
+        workspace = workspace_for(args, args.file, holds=args.file)
         settings = settings_for(args, workspace)
         language = language_for(args.file)
         refuse_secret_file(args.file, workspace, settings)

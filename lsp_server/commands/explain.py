@@ -11,7 +11,13 @@ from pathlib import Path
 
 from lsp_server.assist.explain import explain, selected_text
 from lsp_server.assist.retrieval import relative_path
-from lsp_server.commands.common import fail, find_workspace, refuse_secret_file, settings_for
+from lsp_server.commands.common import (
+    add_workspace_flag,
+    fail,
+    refuse_secret_file,
+    settings_for,
+    workspace_for,
+)
 from lsp_server.config import add_setting_flags
 from lsp_server.documents.source_file import read_source
 from lsp_server.errors import LlamaLspError, PositionError
@@ -25,6 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         help="1-based inclusive line range, as editors show it (e.g. 10-24, or 10)")
     parser.add_argument("--json", action="store_true",
                         help="print the final result as JSON instead of streaming the text")
+    add_workspace_flag(parser, "FILE")
     add_setting_flags(parser)
     parser.set_defaults(run=run)
 
@@ -50,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         first, last = parse_line_range(args.lines)
-        workspace = find_workspace(args.file)
+        workspace = workspace_for(args, args.file, holds=args.file)
         settings = settings_for(args, workspace)
         refuse_secret_file(args.file, workspace, settings)
         text = read_source(args.file)

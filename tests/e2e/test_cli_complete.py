@@ -138,3 +138,28 @@ def test_small_context_shrinks_the_window_instead_of_failing(
     # at most one line (about 7 tokens here) for whole lines
     prefix_budget = budgets(Settings(n_ctx=256, max_tokens=16), 256).prefix
     assert out["tokens"]["prompt"] >= prefix_budget - prefix_budget // 8 - 7
+
+
+def test_workspace_flag_gives_the_index_around_the_file(
+        tiny_model: Callable[..., Path], tmp_path: Path) -> None:
+    """A project with no marker file: without ``--workspace`` the file's own folder is
+    the workspace, and the header in a sibling folder gives no context; with it, it does.
+    A workspace that does not hold the file is refused in one line."""
+    proj = tmp_path / "proj"
+    (proj / "include").mkdir(parents=True)
+    (proj / "src").mkdir()
+    (proj / "include" / "geom.h").write_text("typedef struct { double r; } circle;\n"
+                                             "double circle_area(const circle *c);\n")
+    src = proj / "src" / "main.c"
+    src.write_text('#include "geom.h"\n\ndouble f(const circle *c) {\n    return circle_\n}\n')
+    args = ("complete", src, "--line", "4", "--col", "19", "--model", tiny_model("qwen"),
+            "--max-tokens", "2")
+    alone = run_json(*args, home=tmp_path)
+    assert not any("geom.h" in s for s in alone["context"].get("snippets", []))
+    found = run_json(*args, "--workspace", proj, home=tmp_path)
+    assert any(s.startswith("include/geom.h:") for s in found["context"]["snippets"])
+    other = tmp_path / "other"
+    other.mkdir()
+    refused = run_cli(*args, "--workspace", other, home=tmp_path)
+    assert refused.returncode == 1 and "is not inside the workspace" in refused.stderr
+    assert "Traceback" not in refused.stderr
