@@ -50,6 +50,15 @@ def workspace_for(args: argparse.Namespace, start: Path, *, holds: Path | None =
     return workspace
 
 
+def file_project(args: argparse.Namespace) -> tuple[Path, Settings]:
+    """The workspace and settings of a command on ``args.file``; a secrets file is refused
+    here, before any model loads."""
+    workspace = workspace_for(args, args.file, holds=args.file)
+    settings = settings_for(args, workspace)
+    refuse_secret_file(args.file, workspace, settings)
+    return workspace, settings
+
+
 def settings_for(args: argparse.Namespace, workspace: Path) -> Settings:
     """Layered settings with the command's flags on top; problems printed once."""
     loaded = load_settings(workspace=workspace, cli=cli_overrides(args))

@@ -13,14 +13,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from lsp_server.commands.common import (
-    add_workspace_flag,
-    fail,
-    open_index,
-    refuse_secret_file,
-    settings_for,
-    workspace_for,
-)
+from lsp_server.commands.common import add_workspace_flag, fail, file_project, open_index
 from lsp_server.config import add_setting_flags
 from lsp_server.documents.cursor import split_at
 from lsp_server.documents.source_file import read_source
@@ -43,10 +36,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
-        workspace = workspace_for(args, args.file, holds=args.file)
-        settings = settings_for(args, workspace)
+        workspace, settings = file_project(args)
         language = language_for(args.file)
-        refuse_secret_file(args.file, workspace, settings)
         text = read_source(args.file)
         cursor = split_at(text, args.line - 1, args.col - 1)
         read_ms = (time.perf_counter() - start) * 1000

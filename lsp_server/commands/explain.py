@@ -11,13 +11,7 @@ from pathlib import Path
 
 from lsp_server.assist.explain import explain, selected_text
 from lsp_server.assist.retrieval import relative_path
-from lsp_server.commands.common import (
-    add_workspace_flag,
-    fail,
-    refuse_secret_file,
-    settings_for,
-    workspace_for,
-)
+from lsp_server.commands.common import add_workspace_flag, fail, file_project
 from lsp_server.config import add_setting_flags
 from lsp_server.documents.source_file import read_source
 from lsp_server.errors import LlamaLspError, PositionError
@@ -57,9 +51,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         first, last = parse_line_range(args.lines)
-        workspace = workspace_for(args, args.file, holds=args.file)
-        settings = settings_for(args, workspace)
-        refuse_secret_file(args.file, workspace, settings)
+        workspace, settings = file_project(args)
         text = read_source(args.file)
         path = Path(relative_path(args.file, workspace))
         selected_text(path, text, first, last)  # a bad range fails before the model loads

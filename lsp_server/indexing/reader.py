@@ -68,9 +68,8 @@ class IndexReader:
         """
         scope, _, bare = name.rpartition(".")
         query, args = _SYMBOL + " WHERE s.name = ?", [bare]
-        if languages:
-            query += f" AND f.language IN ({','.join('?' * len(languages))})"
-            args += sorted(languages)
+        clause, among = _in_languages("f", languages)
+        query, args = query + clause, args + among
         if scope:
             query += " AND (s.scope = ? OR s.scope LIKE ?)"
             args += [scope, f"%.{scope}"]
@@ -167,16 +166,15 @@ class IndexReader:
         if not expression:
             return []
         # Rank first (files filtered while ranking), then read the winners' text only.
+        clause, among = _in_languages("g", languages)
         rows = self._rows(
             "SELECT f.path, c.start_line, c.end_line, c.kind, c.name, t.text, m.score FROM"
             " (SELECT chunks_fts.rowid AS id, bm25(chunks_fts) AS score FROM chunks_fts"
             "  JOIN chunks k ON k.id = chunks_fts.rowid JOIN files g ON g.id = k.file_id"
-            "  WHERE chunks_fts MATCH ? AND g.path != ?"
-            f"  AND (? OR g.language IN ({','.join('?' * len(languages))}))"
-            "  ORDER BY score LIMIT ?) m"
+            f"  WHERE chunks_fts MATCH ? AND g.path != ?{clause} ORDER BY score LIMIT ?) m"
             " JOIN chunks c ON c.id = m.id JOIN files f ON f.id = c.file_id"
             " JOIN chunks_fts t ON t.rowid = m.id ORDER BY m.score",
-            (expression, str(exclude or ""), not languages, *sorted(languages), k))
+            (expression, str(exclude or ""), *among, k))
         return [Chunk(Path(r[0]), r[1], r[2], r[3], r[4], r[5], -r[6]) for r in rows]
 
     def chunks(self, path: Path | str) -> list[Chunk]:
@@ -204,6 +202,14 @@ class IndexReader:
         except sqlite3.DatabaseError as exc:
             log.warning("index query failed (%s); answering empty", exc)
             return []
+
+
+def _in_languages(files: str, languages: Collection[str]) -> tuple[str, list[str]]:
+    """The SQL condition (and its arguments) that a ``files`` row is in one of
+    ``languages``; none when it is empty (any language)."""
+    if not languages:
+        return "", []
+    return f" AND {files}.language IN ({','.join('?' * len(languages))})", sorted(languages)
 
 
 def _named(path: Path, name: str) -> bool:

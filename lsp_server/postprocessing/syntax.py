@@ -38,11 +38,8 @@ def window_errors(tree: tree_sitter.Tree, text: bytes, unclosed: int) -> list[Sp
     if not tree.root_node.has_error:
         return []
     spans = error_spans(tree.root_node)
-    for index in range(len(spans) - 1, -1, -1):
-        start, end = spans[index]
-        if unclosed <= 0 or start != end or text[end:].strip():
-            break
-        del spans[index]
+    while unclosed and spans and spans[-1][0] == spans[-1][1] and not text[spans[-1][1]:].strip():
+        spans.pop()
         unclosed -= 1
     return spans
 
