@@ -50,7 +50,8 @@ Commands (``workspace/executeCommand``)
 ---------------------------------------
 ``llama-lsp.explain``
     arguments: ``[{uri, range, workDoneToken?}]`` (LSP Range of the selection; the
-    document must be open). Streams the explanation as ``$/progress`` on
+    document must be open, and need not be a file: an ``untitled:`` buffer is shown to
+    the model by its name, in the language the editor gave it). Streams the explanation as ``$/progress`` on
     ``workDoneToken`` (in the arguments, or the LSP's own ``workDoneToken`` of the
     ``ExecuteCommandParams``, as Neovim and other clients send it): *begin*, one
     *report* per piece of text (``message`` = the new text, in order; concatenated they
@@ -62,7 +63,8 @@ Commands (``workspace/executeCommand``)
     and in ``ask``.
 ``llama-lsp.ask``
     arguments: ``[{question, uri?, range?, workDoneToken?}]`` (``uri``/``range``: the file
-    and selection the question is about). Streams the answer like ``explain``; the result
+    and selection the question is about; a buffer that is not a file is cited with its own
+    ``uri``). Streams the answer like ``explain``; the result
     is ``{text, citations: [{uri, path, range, kind}]}``: ``range`` covers whole lines
     (end = the line after, character 0); ``kind`` is ``cited`` (the answer wrote
     ``path:line``), ``mentioned`` (the answer named the file: its excerpts) or ``context``

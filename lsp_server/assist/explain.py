@@ -39,17 +39,20 @@ class Explanation:
 
 def explain(
     model: LoadedModel, settings: Settings, *, path: Path, text: str, start_line: int,
-    end_line: int, on_text: OnText | None = None, cancel: threading.Event | None = None,
+    end_line: int, language: str | None = None, on_text: OnText | None = None,
+    cancel: threading.Event | None = None,
 ) -> Explanation:
     """Explain lines ``start_line``..``end_line`` (0-based, inclusive) of ``text``.
 
-    ``path`` is shown to the model as given (a workspace-relative path reads best) and
-    picks the language. Pieces of the answer go to ``on_text`` as they are generated;
-    setting ``cancel`` stops generation at the next token.
+    ``path`` is shown to the model as given (a workspace-relative path reads best).
+    ``language`` is the editor's id for the text, which knows better than an extension
+    (a script without one, an unsaved buffer); without it the path picks. Pieces of the
+    answer go to ``on_text`` as they are generated; setting ``cancel`` stops generation at
+    the next token.
     """
     start = time.perf_counter()
     selection = selected_text(path, text, start_line, end_line)
-    language = language_for(path)
+    language = language or language_for(path)
     scope = enclosing_scope(text, language, start_line, end_line)
     fmt = format_for(model)
     limit, answer_tokens = prompt_room(model.backend.n_ctx, settings.explain_max_tokens)

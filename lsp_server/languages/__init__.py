@@ -53,14 +53,19 @@ def family(language: str) -> frozenset[str]:
     alias: ``javascriptreact``, ``golang``) can use: those sharing its import resolver
     (JS, TS and TSX; C and C++). Empty, meaning any, for a language the index does not
     know (a YAML file's cursor may still use code)."""
-    known = language_id(language) or language
-    row = languages().get(known)
+    row = languages().get(canonical(language))
     if row is None:
         return frozenset()
     if not row.resolver:
         return frozenset({row.id})
     return frozenset(other.id for other in languages().values()
                      if other.resolver == row.resolver)
+
+
+def canonical(language: str) -> str:
+    """The table's id for an editor's language id or alias (VS Code and Neovim send
+    ``javascriptreact`` for .jsx, which is JavaScript here); unchanged when unknown."""
+    return language_id(language) or language
 
 
 def language_for(path: Path | str) -> str:
@@ -82,9 +87,10 @@ def grammar(language_id: str) -> tree_sitter.Language | None:
     return tree_sitter.Language(getattr(module, row.grammar_function)())
 
 
-def parser_for(language_id: str) -> tree_sitter.Parser | None:
-    """A new parser for the language (parsers are cheap and not thread-safe: one per use)."""
-    lang = grammar(language_id)
+def parser_for(language: str) -> tree_sitter.Parser | None:
+    """A new parser for a language id or alias (parsers are cheap and not thread-safe: one
+    per use)."""
+    lang = grammar(canonical(language))
     return None if lang is None else tree_sitter.Parser(lang)
 
 

@@ -23,6 +23,7 @@ from pygls.workspace import TextDocument
 from lsp_server import __version__, protocol
 from lsp_server.documents.cursor import Cursor, split_at, split_at_utf8, split_at_utf16
 from lsp_server.errors import PositionError
+from lsp_server.languages import canonical, language_for
 from lsp_server.pipeline import accepted
 from lsp_server.server.jsonrpc import AnsweringProtocol
 from lsp_server.server.progress import ScanProgress
@@ -79,6 +80,16 @@ def document(ls: LlamaLanguageServer, uri: str) -> TextDocument:
     if doc is None:
         raise JsonRpcInvalidParams(f"unknown document {uri}: open it first (didOpen)")
     return doc
+
+
+def language_of(doc: TextDocument) -> str:
+    """Our id for the document's language: the editor's, which knows a script without an
+    extension and an unsaved buffer (an alias such as ``javascriptreact`` becomes ours),
+    else the extension's."""
+    if doc.language_id:
+        return canonical(doc.language_id)
+    path = uri_path(doc.uri)
+    return language_for(path) if path else "plaintext"
 
 
 def cursor_at(ls: LlamaLanguageServer, doc: TextDocument, position: types.Position) -> Cursor:
@@ -167,8 +178,7 @@ async def inline_completion(
     automatic = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
     cursor, at, before = completed_from(ls, doc, params)
     completion = await ls.session.pipeline.complete(
-        doc.uri, cursor, doc.language_id or "plaintext", automatic=automatic,
-        path=uri_path(doc.uri))
+        doc.uri, cursor, language_of(doc), automatic=automatic, path=uri_path(doc.uri))
     if completion is None or not completion.text:
         return types.InlineCompletionList(items=[])
     item = types.InlineCompletionItem(insert_text=before + completion.text, range=at)
@@ -204,7 +214,7 @@ async def completion(
     invoked = params.context is not None and (
         params.context.trigger_kind == types.CompletionTriggerKind.Invoked)
     result = await ls.session.pipeline.complete(
-        doc.uri, cursor_at(ls, doc, params.position), doc.language_id or "plaintext",
+        doc.uri, cursor_at(ls, doc, params.position), language_of(doc),
         automatic=not invoked, path=uri_path(doc.uri))
     if result is None or not result.text:
         return types.CompletionList(is_incomplete=True, items=[])

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
-from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
 
 from lsp_server import protocol
 from lsp_server.assist.ask import ask
@@ -22,7 +23,7 @@ from lsp_server.assist.index_retrieval import IndexRetriever
 from lsp_server.assist.retrieval import Current, relative_path
 from lsp_server.errors import LlamaLspError, SecretFileError
 from lsp_server.generation.loader import LoadedModel
-from lsp_server.server.app import LlamaLanguageServer, document, server
+from lsp_server.server.app import LlamaLanguageServer, document, language_of, server, uri_path
 from lsp_server.server.progress import TextProgress
 
 REQUEST_FAILED = -32803  # LSP ErrorCodes.RequestFailed
@@ -49,11 +50,16 @@ def _lines(value: Any) -> tuple[int, int]:
     return first, last
 
 
-def _path(uri: str) -> Path:
-    path = to_fs_path(uri)
+def _buffer(ls: LlamaLanguageServer, doc: TextDocument) -> tuple[Path | None, Path]:
+    """(the document's file, or None for a buffer that is not one: VS Code's
+    ``untitled:Untitled-1``, a notebook cell; what the model is shown: the file relative to
+    the workspace, or the buffer's name). A selection in a secrets file is refused here."""
+    path = uri_path(doc.uri)
     if path is None:
-        raise JsonRpcInvalidParams(f"not a file URI: {uri}")
-    return Path(path)
+        name = PurePosixPath(unquote(urlparse(doc.uri).path)).name
+        return None, Path(name or "untitled")
+    _refuse_secret(ls, path)
+    return path, Path(relative_path(path, _workspace(ls, path)))
 
 
 def _workspace(ls: LlamaLanguageServer, near: Path | None) -> Path:
@@ -61,7 +67,7 @@ def _workspace(ls: LlamaLanguageServer, near: Path | None) -> Path:
     if root is None and near is not None:
         root = near.parent
     if root is None:
-        raise JsonRpcInvalidParams("no workspace folder: open a folder or pass a uri")
+        raise JsonRpcInvalidParams("no workspace folder: open a folder or pass a file's uri")
     return root
 
 
@@ -87,14 +93,13 @@ async def explain_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, 
     args = _arguments(arguments)
     doc = document(ls, str(args.get("uri")))
     first, last = _lines(args.get("range"))
-    path = _path(doc.uri)
-    _refuse_secret(ls, path)
-    shown = Path(relative_path(path, _workspace(ls, path)))
+    shown = _buffer(ls, doc)[1]
+    language = language_of(doc)
 
     def work(model: LoadedModel, cancel: threading.Event, progress: TextProgress) -> str:
         return explain(model, ls.session.settings, path=shown, text=doc.source,
-                       start_line=first, end_line=last, on_text=progress.piece,
-                       cancel=cancel).text
+                       start_line=first, end_line=last, language=language,
+                       on_text=progress.piece, cancel=cancel).text
 
     return {"text": await _run(ls, args, "Explaining the selection", work)}
 
@@ -105,15 +110,17 @@ async def ask_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, Any]
     question = args.get("question")
     if not isinstance(question, str) or not question.strip():
         raise JsonRpcInvalidParams("ask needs a non-empty question")
-    current = None
+    current, buffer = None, None  # buffer: (name, uri) of a document that is not a file
     if args.get("uri") is not None:
         doc = document(ls, str(args["uri"]))
         lines = _lines(args["range"]) if args.get("range") is not None else None
-        current = Current(_path(doc.uri), doc.source, lines)
-        _refuse_secret(ls, current.path)
+        path, shown = _buffer(ls, doc)
+        if path is None:  # shown by its name in the workspace; its citations open the buffer
+            buffer, path = (shown.as_posix(), doc.uri), _workspace(ls, None) / shown
+        current = Current(path, doc.source, lines)
     workspace = _workspace(ls, current.path if current else None)
-    documents = {str(_path(d.uri)): d.source for d in ls.workspace.text_documents.values()
-                 if d.uri.startswith("file:")}
+    documents = {str(path): d.source for d in ls.workspace.text_documents.values()
+                 if (path := uri_path(d.uri)) is not None}
 
     reader, settings = ls.session.index.reader, ls.session.settings
     retriever = None if reader is None else IndexRetriever(
@@ -126,7 +133,8 @@ async def ask_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, Any]
 
     answer = await _run(ls, args, "Answering", work)
     return {"text": answer.text, "citations": [{
-        "uri": (workspace / c.path).as_uri(), "path": c.path, "kind": c.kind,
+        "uri": buffer[1] if buffer and c.path == buffer[0] else (workspace / c.path).as_uri(),
+        "path": c.path, "kind": c.kind,
         "range": {"start": {"line": c.start_line, "character": 0},
                   "end": {"line": c.end_line + 1, "character": 0}},
     } for c in answer.citations]}

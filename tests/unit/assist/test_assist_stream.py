@@ -31,6 +31,21 @@ def test_explain_streams_pieces_that_add_up(
     assert result.scope.name == "add" and result.tokens.generated == 9
 
 
+def test_explain_takes_the_editors_language_over_the_path(
+    chat_model_path: Path, load: Callable[..., LoadedModel]
+) -> None:
+    """An unsaved buffer or a script without an extension: the editor knows the language,
+    and the scope around the selection is found with its grammar."""
+    model = load(chat_model_path)
+    result = explain(model, Settings(explain_max_tokens=2), path=Path("Untitled-1"),
+                     text=SOURCE, start_line=4, end_line=5, language="python")
+    assert result.language == "python"
+    assert result.scope is not None and result.scope.name == "add"
+    bare = explain(model, Settings(explain_max_tokens=2), path=Path("Untitled-1"),
+                   text=SOURCE, start_line=4, end_line=5)
+    assert bare.language == "plaintext" and bare.scope is None
+
+
 def test_explain_prompt_is_trimmed_to_the_window(
     tiny_model: Callable[..., Path], load: Callable[..., LoadedModel]
 ) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_server.languages import family, language_for, languages, parser_for
+from lsp_server.languages import canonical, family, language_for, languages, parser_for
 
 ROOTS = {"python": "module", "javascript": "program", "typescript": "program",
          "typescriptreact": "program", "go": "source_file", "rust": "source_file",
@@ -34,3 +34,13 @@ def test_a_family_takes_an_editors_alias_and_is_open_for_unknown_languages() -> 
     assert family("javascriptreact") == family("javascript")  # VS Code's id for .jsx
     assert family("golang") == {"go"}
     assert family("yaml") == frozenset()  # not indexed: no restriction
+
+
+def test_an_editors_language_id_becomes_ours_and_has_a_parser() -> None:
+    """VS Code and Neovim send ``javascriptreact`` for .jsx: without the alias the
+    completion's parse check and explain's scope were skipped for JSX."""
+    assert canonical("javascriptreact") == "javascript" and canonical("golang") == "go"
+    assert canonical("python") == "python" and canonical("yaml") == "yaml"
+    for alias in ("javascriptreact", "py", "c++"):
+        parser = parser_for(alias)
+        assert parser is not None and not parser.parse(b"x;").root_node.has_error
