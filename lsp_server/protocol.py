@@ -51,11 +51,11 @@ Commands (``workspace/executeCommand``)
 ``llama-lsp.explain``
     arguments: ``[{uri, range, workDoneToken?}]`` (LSP Range of the selection; the
     document must be open, and need not be a file: an ``untitled:`` buffer is shown to
-    the model by its name, in the language the editor gave it). Streams the explanation as ``$/progress`` on
-    ``workDoneToken`` (in the arguments, or the LSP's own ``workDoneToken`` of the
-    ``ExecuteCommandParams``, as Neovim and other clients send it): *begin*, one
-    *report* per piece of text (``message`` = the new text, in order; concatenated they
-    are the result's text), *end*, then the response.
+    the model by its name, in the language the editor gave it). Streams the explanation
+    as ``$/progress`` on ``workDoneToken`` (in the arguments, or the LSP's own
+    ``workDoneToken`` of the ``ExecuteCommandParams``, as Neovim and other clients send
+    it): *begin*, one *report* per piece of text (``message`` = the new text, in order;
+    concatenated they are the result's text), *end*, then the response.
     Without a token, and when the client advertises ``window.workDoneProgress``, the server
     creates one with ``window/workDoneProgress/create``. The result is ``{text}``.
     A missing or unusable model answers an error (code -32803) whose message says why;
@@ -64,8 +64,9 @@ Commands (``workspace/executeCommand``)
 ``llama-lsp.ask``
     arguments: ``[{question, uri?, range?, workDoneToken?}]`` (``uri``/``range``: the file
     and selection the question is about; a buffer that is not a file is cited with its own
-    ``uri``). Streams the answer like ``explain``; the result
-    is ``{text, citations: [{uri, path, range, kind}]}``: ``range`` covers whole lines
+    ``uri``). Streams the answer like ``explain``; the result is
+    ``{text, citations: [{uri, path, range, kind}]}``: ``path`` is relative to the
+    workspace folder holding ``uri`` (else the root folder); ``range`` covers whole lines
     (end = the line after, character 0); ``kind`` is ``cited`` (the answer wrote
     ``path:line``), ``mentioned`` (the answer named the file: its excerpts) or ``context``
     (the answer cites nothing: every excerpt the model was shown).

@@ -25,7 +25,7 @@ from lsp_server.indexing.policy import secret_document
 from lsp_server.pipeline import Completion, InlinePipeline
 from lsp_server.protocol import SETTINGS_SECTION, SecurityNotice
 from lsp_server.retrieval.activity import Activity
-from lsp_server.retrieval.provider import ContextProvider
+from lsp_server.retrieval.provider import ContextProvider, folder_holding
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,12 @@ class Session:
     def start_index(self) -> None:
         """Index the workspace folders (or keep the index when nothing it needs changed)."""
         self.index.start(self.folders, self.settings)
+
+    def folder_of(self, path: Path | None) -> Path | None:
+        """The workspace folder a request about ``path`` works in: the innermost folder
+        holding it, else the root (a file from elsewhere still asks about the project)."""
+        holder = folder_holding(path, self.folders) if path is not None else None
+        return holder or self.workspace
 
     def change_folders(self, added: list[Path], removed: list[Path]) -> None:
         self.folders = [f for f in self.folders if f not in removed] + [

@@ -7,7 +7,7 @@ loaded model, the order of the context blocks in its KV cache.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,8 +71,13 @@ class ContextProvider:
 
     def _root_of(self, path: Path) -> Path:
         """The innermost workspace folder holding ``path`` (its own folder otherwise)."""
-        holders = [r for r in _resolved(tuple(self.roots())) if path.is_relative_to(r)]
-        return max(holders, key=lambda r: len(r.parts)) if holders else path.parent
+        return folder_holding(path, self.roots()) or path.parent
+
+
+def folder_holding(path: Path, folders: Sequence[Path]) -> Path | None:
+    """The innermost of ``folders`` (resolved here) holding ``path`` (a resolved path)."""
+    holders = [r for r in _resolved(tuple(folders)) if path.is_relative_to(r)]
+    return max(holders, key=lambda r: len(r.parts)) if holders else None
 
 
 @lru_cache(maxsize=8)

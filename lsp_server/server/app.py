@@ -105,8 +105,12 @@ def cursor_at(ls: LlamaLanguageServer, doc: TextDocument, position: types.Positi
 
 
 def uri_path(uri: str | None) -> Path | None:
+    """The file a ``file:`` URI names, as the index names it: with symlinks resolved (a
+    workspace opened through a link, macOS's /var -> /private/var), so the document is
+    found in the index, relative to its folder and never indexed twice. None for a
+    buffer that is not a file (``untitled:``)."""
     path = to_fs_path(uri) if uri else None
-    return Path(path) if path else None
+    return Path(path).resolve() if path else None
 
 
 def workspace_root(params: types.InitializeParams) -> Path | None:

@@ -63,7 +63,7 @@ def _buffer(ls: LlamaLanguageServer, doc: TextDocument) -> tuple[Path | None, Pa
 
 
 def _workspace(ls: LlamaLanguageServer, near: Path | None) -> Path:
-    root = ls.session.workspace
+    root = ls.session.folder_of(near)
     if root is None and near is not None:
         root = near.parent
     if root is None:

@@ -27,9 +27,11 @@ def clean_env(home: Path) -> dict[str, str]:
 
 @asynccontextmanager
 async def lsp_session(
-    home: Path, options: dict[str, Any], editor: str = "visual-studio-code"
+    home: Path, options: dict[str, Any], editor: str = "visual-studio-code",
+    folders: list[Path] | None = None,
 ) -> AsyncIterator[LanguageClient]:
-    """A server process initialized like ``editor`` (captured capabilities), then shut down."""
+    """A server process initialized like ``editor`` (captured capabilities), then shut down;
+    ``folders`` opens a multi-root workspace (the first is the root)."""
     config = ClientServerConfig(
         server_command=[sys.executable, "-m", "lsp_server.cli", "serve"],
         server_env=clean_env(home),
@@ -38,7 +40,9 @@ async def lsp_session(
     assert isinstance(client, LanguageClient)
     client.init_result = await client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities(editor),
-        root_uri=home.as_uri(),
+        root_uri=(folders[0] if folders else home).as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name)
+                           for f in folders] if folders else None,
         initialization_options=options,
     ))
     try:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -59,15 +60,22 @@ async def test_the_workspace_is_indexed_with_progress_and_answers_questions(
         assert ".env" not in cited
 
 
+@pytest.mark.parametrize("through_link", [False, True])
 async def test_unsaved_text_reaches_the_index(
-    tiny_model: Callable[..., Path], tmp_path: Path
+    tiny_model: Callable[..., Path], tmp_path: Path, through_link: bool
 ) -> None:
+    """Also with the workspace opened through a symlink (as macOS's /var is): the
+    editor's URIs name the link, the index the real folder."""
     write_repo(tmp_path)
+    root = tmp_path
+    if through_link:
+        root = tmp_path.parent / f"{tmp_path.name}-link"
+        root.symlink_to(tmp_path)
     options = {"model": str(tiny_model("qwen", emit="a")), "askMaxTokens": 3,
                "indexOverlayMs": 0}
-    async with lsp_session(tmp_path, options) as client:
+    async with lsp_session(root, options) as client:
         before = (await ready_index(client))["symbols"]
-        path = tmp_path / "app" / "main.py"
+        path = root / "app" / "main.py"
         uri = open_doc(client, path, path.read_text())
         insert(client, uri, 2, 3, 0, "\ndef load_everything():\n    return 1\n")
         for _ in range(100):

@@ -14,7 +14,9 @@ from pygls.exceptions import JsonRpcException
 from lsp_server import protocol
 from tests.e2e.lsp import inline_params, insert, lsp_session, open_doc, plain, send_raw
 
-SLOW = {"maxTokens": 1500, "nCtx": 2048}  # an always-"a" model generating for a while
+# An always-"a" model generating for a while; the deadline is far, so that a slow or busy
+# machine still answers (at the default 20 s, 1500 tokens on a loaded CI core answered empty).
+SLOW = {"maxTokens": 1500, "nCtx": 2048, "requestTimeoutMs": 120000}
 
 
 async def stats(client: Any) -> dict[str, Any]:
