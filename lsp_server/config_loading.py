@@ -67,8 +67,8 @@ def load_settings(
         layers += read_workspace(workspace)
     layers.append(read_environ(env, FIELDS))
     layers.append(read_mapping(cli or {}, _flag_source))
-    layers.append(read_init_options(init_options or {}))
-    layers.append(read_init_options(editor_settings or {}, EDITOR_SETTINGS_SOURCE))
+    layers.append(read_init_options(init_options or {}, base=workspace))
+    layers.append(read_init_options(editor_settings or {}, EDITOR_SETTINGS_SOURCE, workspace))
 
     values: dict[str, Any] = {
         name: info.get_default(call_default_factory=True) for name, info in FIELDS.items()
@@ -87,7 +87,8 @@ def load_settings(
             if value is None and not is_optional(FIELDS[name]):
                 continue  # a JSON null on the wire means "not set here"
             try:
-                values[name] = getattr(Settings.model_validate({name: value}), name)
+                checked = getattr(Settings.model_validate({name: value}), name)
+                values[name] = _anchored(name, checked, entry.base)
             except ValidationError as exc:
                 problems.append(
                     f"setting {entry.key!r} = {_short(entry.value)} from {entry.source} is "
@@ -96,6 +97,21 @@ def load_settings(
                 continue
             sources[name] = entry.source
     return LoadedSettings(Settings.model_validate(values), problems, sources)
+
+
+def _anchored(name: str, value: Any, base: Path | None) -> Any:
+    """A relative path from a settings file is relative to that file's folder (from the
+    editor, to the workspace), not to wherever the editor started the server. A model
+    named by the registry (no folder, no ``.gguf``) stays a name."""
+    if base is None or value is None:
+        return value
+    if name == "cache_dir":
+        return value if value.is_absolute() else base / value
+    if name == "model":
+        path = Path(value).expanduser()
+        looks_like_a_path = value.endswith(".gguf") or "/" in value or os.sep in value
+        return str(base / path) if looks_like_a_path and not path.is_absolute() else value
+    return value
 
 
 def _unknown_message(key: str, source: str) -> str:

@@ -35,6 +35,7 @@ class Entry:
     key: str  # as written there: "n_ctx", "n-ctx", "nCtx"
     value: object
     source: str  # as shown to the user: a path, "env LLAMA_LSP_N_CTX", "--n-ctx"
+    base: Path | None = None  # what a relative path here is relative to (None: as given)
 
 
 @dataclass
@@ -82,8 +83,9 @@ def _read_toml(path: Path) -> tuple[dict[str, object] | None, list[str]]:
         return None, [f"cannot read {path}: {exc}; ignoring this file"]
 
 
-def _table_layer(table: Mapping[str, object], source: str) -> Layer:
-    return Layer([Entry(key, value, source) for key, value in table.items()])
+def _table_layer(table: Mapping[str, object], path: Path) -> Layer:
+    """A file's settings: its relative paths are relative to its folder."""
+    return Layer([Entry(key, value, str(path), path.parent) for key, value in table.items()])
 
 
 def read_settings_file(path: Path) -> Layer:
@@ -91,7 +93,7 @@ def read_settings_file(path: Path) -> Layer:
     document, problems = _read_toml(path)
     if document is None:
         return Layer(problems=problems)
-    return _table_layer(document, str(path))
+    return _table_layer(document, path)
 
 
 def read_pyproject(path: Path) -> Layer:
@@ -105,7 +107,7 @@ def read_pyproject(path: Path) -> Layer:
         return Layer()
     if not isinstance(table, dict):
         return Layer(problems=[f"[tool.{APP_NAME}] in {path} is not a table; ignoring it"])
-    return _table_layer(table, str(path))
+    return _table_layer(table, path)
 
 
 def read_workspace(workspace: Path) -> list[Layer]:
@@ -130,9 +132,10 @@ def read_mapping(values: Mapping[str, object], source: Callable[[str, object], s
     return Layer([Entry(key, value, source(key, value)) for key, value in values.items()])
 
 
-def read_init_options(options: Mapping[str, object],
-                      source: str = INIT_OPTIONS_SOURCE) -> Layer:
-    """LSP ``initializationOptions``, flattened one level.
+def read_init_options(options: Mapping[str, object], source: str = INIT_OPTIONS_SOURCE,
+                      base: Path | None = None) -> Layer:
+    """LSP ``initializationOptions``, flattened one level; ``base`` (the workspace) is
+    what their relative paths are relative to.
 
     Editors group settings into sections (``llamaLsp.<section>.<key>``), and a client
     may send them nested; no setting takes a table, so a table is read as a section.
@@ -140,9 +143,9 @@ def read_init_options(options: Mapping[str, object],
     entries: list[Entry] = []
     for key, value in options.items():
         if isinstance(value, Mapping):
-            entries.extend(Entry(str(k), v, source) for k, v in value.items())
+            entries.extend(Entry(str(k), v, source, base) for k, v in value.items())
         else:
-            entries.append(Entry(key, value, source))
+            entries.append(Entry(key, value, source, base))
     return Layer(entries)
 
 

@@ -74,6 +74,34 @@ def test_each_layer_overrides_the_one_below(user_config: Path, workspace: Path) 
     assert loaded.sources["temperature"] == "default"
 
 
+def test_a_relative_path_is_relative_to_the_file_that_says_it(
+    user_config: Path, workspace: Path
+) -> None:
+    """Not to the folder the editor happened to start the server in. A model name from the
+    registry stays a name; the editor's settings are relative to the workspace; flags and
+    environment variables are relative to where they were typed (left as given)."""
+    (workspace / "llama-lsp.toml").write_text(
+        'model = "models/coder.gguf"\ncache_dir = ".llama-cache"\n')
+    loaded = load_settings(workspace=workspace, user_config=user_config, environ={})
+    assert loaded.settings.model == str(workspace / "models" / "coder.gguf")
+    assert loaded.settings.cache_dir == workspace / ".llama-cache"
+
+    user_config.write_text('model = "coder.gguf"\n')
+    (workspace / "llama-lsp.toml").write_text('model = "qwen2.5-coder-1.5b"\n')
+    by_user = load_settings(user_config=user_config, environ={})
+    assert by_user.settings.model == str(user_config.parent / "coder.gguf")
+    named = load_settings(workspace=workspace, user_config=user_config, environ={})
+    assert named.settings.model == "qwen2.5-coder-1.5b"
+
+    edited = load_settings(workspace=workspace, user_config=user_config, environ={},
+                           init_options={"model": "weights/m.gguf", "cacheDir": "/abs/c"})
+    assert edited.settings.model == str(workspace / "weights" / "m.gguf")
+    assert edited.settings.cache_dir == Path("/abs/c")
+    typed = load_settings(user_config=user_config, environ={"LLAMA_LSP_MODEL": "w/m.gguf"},
+                          cli={"cache_dir": "c"})
+    assert typed.settings.model == "w/m.gguf" and typed.settings.cache_dir == Path("c")
+
+
 def test_init_options_are_the_top_layer_and_camel_case(user_config: Path) -> None:
     loaded = load_settings(
         cli={"n_ctx": "2048"},
