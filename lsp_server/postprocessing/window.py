@@ -16,6 +16,11 @@ from lsp_server.postprocessing.text import indent_width, is_statement_start
 
 LINES_BEFORE = 200
 LINES_AFTER = 50
+# And at most this much text: a minified line above the cursor (a megabyte of JavaScript)
+# is not code to judge the cursor's scope by, and parsing it twice per keystroke took
+# half a second. The cursor's own line is always in.
+CHARS_BEFORE = 40_000
+CHARS_AFTER = 10_000
 
 
 @dataclass(frozen=True)
@@ -27,11 +32,12 @@ class Window:
 
 def cursor_window(cursor: Cursor, before: int = LINES_BEFORE, after: int = LINES_AFTER) -> Window:
     above = cursor.prefix.rsplit("\n", before + 1)
-    head = above[1:] if len(above) > before + 1 else above
+    head = _last_fitting(above[1:] if len(above) > before + 1 else above, CHARS_BEFORE)
     starts = [i for i, line in enumerate(head[:-1]) if is_statement_start(line)]
     indent = min((indent_width(head[i]) for i in starts), default=0)
     first = next((i for i in starts if indent_width(head[i]) == indent), 0)
-    below = cursor.suffix.split("\n", 4 * after + 1)[: 4 * after + 1]
+    below = _last_fitting(cursor.suffix.split("\n", 4 * after + 1)[: 4 * after + 1][::-1],
+                          CHARS_AFTER)[::-1]
     bounds = [
         j for j, line in enumerate(below)
         if j > 0 and is_statement_start(line) and indent_width(line) <= indent
@@ -40,3 +46,14 @@ def cursor_window(cursor: Cursor, before: int = LINES_BEFORE, after: int = LINES
     fallback = bounds[0] if bounds else min(len(below), after + 1)
     last = inside[-1] if inside else fallback
     return Window("\n".join(head[first:]), "\n".join(below[:last]), indent)
+
+
+def _last_fitting(lines: list[str], budget: int) -> list[str]:
+    """The last of ``lines`` that fit in ``budget`` characters together (the last line
+    always: it holds the cursor)."""
+    total = len(lines[-1])
+    for i in range(len(lines) - 2, -1, -1):
+        total += len(lines[i]) + 1
+        if total > budget:
+            return lines[i + 1 :]
+    return lines

@@ -72,3 +72,15 @@ def test_the_redaction_marker_is_kept_only_where_the_document_has_it() -> None:
     assert postprocess(raw, ctx('CONFIG = {\n    "token": █\n}\n')) is None
     own = ctx('REDACTED = "<redacted>"\nCONFIG = {\n    "token": █\n}\n')
     assert postprocess(raw, own) == raw
+
+
+def test_a_minified_line_near_the_cursor_stays_out_of_the_syntax_window() -> None:
+    """A megabyte line above or below is not parsed per keystroke; the code around the
+    cursor still is, so a completion that breaks it is still caught."""
+    minified = "var a=function(b){return b};" * 40_000
+    source = f"{minified}\nfunction total(x) {{\n    return \n}}\n{minified}\n"
+    ctx = FilterContext(split_at(source, 2, 11), "javascript")
+    assert "function total(x) {" in ctx.window.prefix and minified not in ctx.window.prefix
+    assert ctx.window.suffix.startswith("\n}") and minified not in ctx.window.suffix
+    assert postprocess("x * x;", ctx) == "x * x;"
+    assert postprocess("x * (x;", ctx) is None

@@ -44,6 +44,22 @@ def test_only_a_few_lines_of_context_are_read() -> None:
     assert not scan_completion(far_away, "y = 2\n", "", "python").insecure
 
 
+def test_a_long_line_near_the_cursor_is_left_out_of_the_context(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A minified line next to the cursor is not scanned per completion (whole lines
+    only: cutting one could open a string that hides the completion's code)."""
+    scanned: list[str] = []
+    find = scanner.find
+    monkeypatch.setattr(scanner, "find", lambda text, *args: scanned.append(text) or find(
+        text, *args))
+    minified = "var a=function(b){return b};" * 40_000
+    prefix = f"{minified}\nfunction run(cmd) {{\n  "
+    result = scan_completion(prefix, "eval(cmd);", f"\n}}\n{minified}\n", "javascript")
+    assert [i.rule for i in result.issues] == ["js-eval"]
+    assert scanned == ["function run(cmd) {\n  eval(cmd);\n}"]
+
+
 def test_an_empty_completion_is_clean() -> None:
     assert scan_completion("os.system(cmd)\n", "", "", "python").action == "allow"
 
@@ -75,7 +91,7 @@ def test_a_completion_over_the_parse_budget_skips_query_rules(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The latency bound is deliberate: code parses well within it, prose may not."""
-    unparsable = "(" * 20000 + "\n"
+    unparsable = ("(" * 900 + "\n") * 4  # lines short enough to be read as context
     monkeypatch.setattr(scanner, "PARSE_BUDGET_NS", 10**10)
     assert scan_completion(unparsable, "os.system(cmd)\n", "", "python").insecure
     monkeypatch.setattr(scanner, "PARSE_BUDGET_NS", 0)
