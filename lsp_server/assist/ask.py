@@ -31,6 +31,7 @@ from lsp_server.generation.backend import TokenReport
 from lsp_server.languages import language_for
 from lsp_server.prompting.chat import ChatFormat
 from lsp_server.prompting.fim import Tokenizer
+from lsp_server.safety.redact import redact
 
 if TYPE_CHECKING:
     from lsp_server.config import Settings
@@ -62,7 +63,7 @@ def ask(
     selection the user is in. ``retriever`` replaces the workspace walk (e.g. the index).
     """
     start = time.perf_counter()
-    question = question.strip()
+    question = redact(question.strip())  # a token pasted into the question, too
     if not question:
         raise AssistInputError("the question is empty")
     if not workspace.is_dir():

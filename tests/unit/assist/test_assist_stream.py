@@ -173,6 +173,10 @@ def test_explain_and_ask_never_show_a_secret_to_the_model(
     prompt = _prompt(model, answered.tokens.prompt)
     assert SECRET not in prompt and 'API_KEY = "<redacted>"' in prompt
     assert "return client.get(API_KEY)" in prompt
+    pasted = ask(model, Settings(ask_max_tokens=2), workspace=tmp_path, retriever=retriever,
+                 question=f'why is api_key = "{SECRET}" refused?')
+    prompt = _prompt(model, pasted.tokens.prompt)
+    assert SECRET not in prompt and "why is api_key" in prompt
 
 
 def test_a_redacted_private_key_keeps_the_lines_below_it_where_they_are(
