@@ -119,8 +119,8 @@ async def ask_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, Any]
             buffer, path = (shown.as_posix(), doc.uri), _workspace(ls, None) / shown
         current = Current(path, doc.source, lines)
     workspace = _workspace(ls, current.path if current else None)
-    documents = {str(path): d.source for d in ls.workspace.text_documents.values()
-                 if (path := uri_path(d.uri)) is not None}
+    documents = {str(file): d.source for d in ls.workspace.text_documents.values()
+                 if (file := uri_path(d.uri)) is not None}
 
     reader, settings = ls.session.index.reader, ls.session.settings
     retriever = None if reader is None else IndexRetriever(
