@@ -16,7 +16,7 @@ from pathlib import Path
 
 import tree_sitter
 
-from lsp_server.languages.lexical import language_id
+from lsp_server.languages.lexical import language_id, same_language
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def family(language: str) -> frozenset[str]:
     alias: ``javascriptreact``, ``golang``) can use: those sharing its import resolver
     (JS, TS and TSX; C and C++). Empty, meaning any, for a language the index does not
     know (a YAML file's cursor may still use code)."""
-    row = languages().get(canonical(language))
+    row = languages().get(language_id(language) or language)  # Objective-C uses C code
     if row is None:
         return frozenset()
     if not row.resolver:
@@ -64,8 +64,9 @@ def family(language: str) -> frozenset[str]:
 
 def canonical(language: str) -> str:
     """The table's id for an editor's language id or alias (VS Code and Neovim send
-    ``javascriptreact`` for .jsx, which is JavaScript here); unchanged when unknown."""
-    return language_id(language) or language
+    ``javascriptreact`` for .jsx, which the JavaScript grammar parses); unchanged when
+    unknown, and for a kin language (Objective-C is not C, even where it lexes alike)."""
+    return same_language(language) or language
 
 
 def language_for(path: Path | str) -> str:

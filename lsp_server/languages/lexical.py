@@ -35,8 +35,9 @@ class Lexical:
 @dataclass(frozen=True)
 class LexicalLanguage:
     id: str
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]  # other names of this language
     lexical: Lexical
+    kin: tuple[str, ...] = ()  # other languages lexed like it (Objective-C like C)
 
 
 _SYNTAX_KEYS = ("line_comments", "block_comments", "strings", "multiline", "chars")
@@ -64,22 +65,30 @@ def lexical_languages() -> dict[str, LexicalLanguage]:
             not source or "syntax" in source or any(key in row for key in _SYNTAX_KEYS)
         ):
             raise ValueError(f"lexical.toml [{name}]: `syntax` must name a row with its own syntax")
-        table[name] = LexicalLanguage(name, tuple(row.get("aliases", ())), _lexical(source))
+        table[name] = LexicalLanguage(name, tuple(row.get("aliases", ())), _lexical(source),
+                                      tuple(row.get("kin", ())))
     return table
 
 
 @cache
-def _ids() -> dict[str, str]:
+def _ids(kin: bool) -> dict[str, str]:
     ids: dict[str, str] = {}
     for language in lexical_languages().values():
-        for name in (language.id, *language.aliases):
+        for name in (language.id, *language.aliases, *(language.kin if kin else ())):
             ids[name.lower()] = language.id
     return ids
 
 
 def language_id(language_or_alias: str) -> str | None:
-    """The lexical table's id for a language id or an alias ("py", "c++"); None if unknown."""
-    return _ids().get(language_or_alias.strip().lower())
+    """The lexical table's id for a language id, an alias ("py", "c++") or a kin language
+    lexed like it ("objective-c": c); None if unknown."""
+    return _ids(True).get(language_or_alias.strip().lower())
+
+
+def same_language(language_or_alias: str) -> str | None:
+    """The table's id for a language id or an alias only: a kin language is another
+    language (C's parser would see Objective-C's ``[obj send]`` as errors)."""
+    return _ids(False).get(language_or_alias.strip().lower())
 
 
 def lexical_for(language_or_alias: str) -> Lexical | None:

@@ -44,3 +44,7 @@ def test_an_editors_language_id_becomes_ours_and_has_a_parser() -> None:
     for alias in ("javascriptreact", "py", "c++"):
         parser = parser_for(alias)
         assert parser is not None and not parser.parse(b"x;").root_node.has_error
+    # Objective-C lexes like C and may use C's code, but is not parsed as C: its
+    # ``[obj send]`` would be errors, and every completion using it dropped.
+    assert canonical("objective-c") == "objective-c" and parser_for("objective-c") is None
+    assert family("objective-c") == family("c")
