@@ -33,7 +33,10 @@ class ContextOrder:
         kept = [by_key[key] for key in cached if key in by_key]
         known = set(cached)
         # New blocks go after the cached ones, the best last: nearest the cursor, where
-        # a model attends most.
+        # a model attends most. (Ordering every prompt from scratch, best last, was
+        # measured on the 120 mid-line dev cases: the cross-file name 53 times instead
+        # of 51, exact match equal. Keeping the cached order saves re-evaluating every
+        # block a neighbouring request shares, ~1,000 tokens or ~6 s on a laptop CPU.)
         new = [block for block in reversed(chosen) if block.key not in known]
         return (kept + new, []) if allow_new else (kept, new)
 
