@@ -121,12 +121,14 @@ class WorkspaceRetriever:
 
 
 def relative_path(path: Path | str, workspace: Path) -> str:
-    """``path`` relative to ``workspace`` with "/" (absolute when outside it)."""
-    resolved = Path(path).resolve()
-    try:
-        return resolved.relative_to(workspace.resolve()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+    """``path`` relative to ``workspace`` with "/" (absolute when outside it). As named
+    first: a folder inside the workspace that links elsewhere keeps its place, as in the
+    index; then with links resolved (the workspace itself reached through one)."""
+    given, resolved = Path(path), Path(path).resolve()
+    for candidate, base in ((given, workspace), (resolved, workspace.resolve())):
+        if candidate.is_absolute() and candidate.is_relative_to(base):
+            return candidate.relative_to(base).as_posix()
+    return resolved.as_posix()
 
 
 def selection_chunk(current: Current | None, workspace: Path) -> Chunk | None:

@@ -38,6 +38,8 @@ class LlamaLanguageServer(LanguageServer):
         super().__init__("llama-lsp", __version__, protocol_cls=AnsweringProtocol)
         self.session = Session(self._show_message, self._security_notice, self._index_progress)
         self.loop: asyncio.AbstractEventLoop | None = None  # set by initialize
+        # The workspace folders as the editor names them -> as the index does (resolved)
+        self.folder_names: dict[Path, Path] = {}
 
     def _show_message(self, message: str, error: bool) -> None:
         """Thread-safe: model loads fail on their own thread, and only the event loop may
@@ -105,29 +107,52 @@ def cursor_at(ls: LlamaLanguageServer, doc: TextDocument, position: types.Positi
 
 
 def uri_path(uri: str | None) -> Path | None:
-    """The file a ``file:`` URI names, as the index names it: with symlinks resolved (a
-    workspace opened through a link, macOS's /var -> /private/var), so the document is
-    found in the index, relative to its folder and never indexed twice. None for a
-    buffer that is not a file (``untitled:``)."""
+    """The file a ``file:`` URI names, as the editor names it; None for a buffer that is
+    not a file (``untitled:``)."""
     path = to_fs_path(uri) if uri else None
-    return Path(path).resolve() if path else None
+    return Path(path) if path else None
 
 
-def workspace_root(params: types.InitializeParams) -> Path | None:
+def document_path(ls: LlamaLanguageServer, uri: str | None) -> Path | None:
+    """The document's file as the index names it: the workspace folder's part resolved,
+    as the index resolves its folders (a workspace opened through a symlink, macOS's
+    /var -> /private/var), and the rest as the editor named it, as the index walked it (a
+    linked folder inside keeps its name). Without this, unsaved text never reached the
+    index and snippets lost their folder."""
+    path = uri_path(uri)
+    holders = [given for given in ls.folder_names if path and path.is_relative_to(given)]
+    if path is None or not holders:
+        return path
+    given = max(holders, key=lambda folder: len(folder.parts))  # the innermost
+    return ls.folder_names[given] / path.relative_to(given)
+
+
+def workspace_root(ls: LlamaLanguageServer, params: types.InitializeParams) -> Path | None:
     folders = params.workspace_folders or []
-    return uri_path(params.root_uri or (folders[0].uri if folders else None))
+    root = uri_path(params.root_uri or (folders[0].uri if folders else None))
+    return None if root is None else _indexed_folder(ls, root)
 
 
-def workspace_folders(folders: Sequence[types.WorkspaceFolder] | None) -> list[Path]:
-    return [path for folder in folders or () if (path := uri_path(folder.uri))]
+def workspace_folders(ls: LlamaLanguageServer,
+                      folders: Sequence[types.WorkspaceFolder] | None) -> list[Path]:
+    return [_indexed_folder(ls, path) for folder in folders or ()
+            if (path := uri_path(folder.uri))]
+
+
+def _indexed_folder(ls: LlamaLanguageServer, folder: Path) -> Path:
+    """A workspace folder as the index names it (resolved); the editor's name for it is
+    remembered for document_path."""
+    real = ls.folder_names[folder] = folder.resolve()
+    return real
 
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: LlamaLanguageServer, params: types.InitializeParams) -> None:
     ls.loop = asyncio.get_running_loop()
     options = params.initialization_options
-    ls.session.configure(workspace_root(params), options if isinstance(options, dict) else None,
-                         workspace_folders(params.workspace_folders))
+    ls.session.configure(workspace_root(ls, params),
+                         options if isinstance(options, dict) else None,
+                         workspace_folders(ls, params.workspace_folders))
 
 
 @server.feature(types.INITIALIZED)
@@ -140,8 +165,8 @@ def initialized(ls: LlamaLanguageServer, params: types.InitializedParams) -> Non
 def did_change_folders(
     ls: LlamaLanguageServer, params: types.DidChangeWorkspaceFoldersParams
 ) -> None:
-    ls.session.change_folders(workspace_folders(params.event.added),
-                              workspace_folders(params.event.removed))
+    ls.session.change_folders(workspace_folders(ls, params.event.added),
+                              workspace_folders(ls, params.event.removed))
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -155,7 +180,7 @@ def did_change_configuration(
 def did_change(ls: LlamaLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
     """pygls has applied the change; the index overlays the unsaved text when typing pauses."""
     doc = ls.workspace.text_documents.get(params.text_document.uri)
-    if doc is not None and (path := uri_path(doc.uri)) is not None:
+    if doc is not None and (path := document_path(ls, doc.uri)) is not None:
         change = params.content_changes[-1] if params.content_changes else None
         span = getattr(change, "range", None)
         ls.session.document_edited(path, doc.source, span.start.line if span else None)
@@ -163,14 +188,14 @@ def did_change(ls: LlamaLanguageServer, params: types.DidChangeTextDocumentParam
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: LlamaLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-    if (path := uri_path(params.text_document.uri)) is not None:
+    if (path := document_path(ls, params.text_document.uri)) is not None:
         ls.session.index.saved_or_closed(path)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: LlamaLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
     ls.session.pipeline.cache.clear(params.text_document.uri)
-    if (path := uri_path(params.text_document.uri)) is not None:
+    if (path := document_path(ls, params.text_document.uri)) is not None:
         ls.session.index.saved_or_closed(path)
 
 
@@ -182,7 +207,7 @@ async def inline_completion(
     automatic = params.context.trigger_kind != types.InlineCompletionTriggerKind.Invoked
     cursor, at, before = completed_from(ls, doc, params)
     completion = await ls.session.pipeline.complete(
-        doc.uri, cursor, language_of(doc), automatic=automatic, path=uri_path(doc.uri))
+        doc.uri, cursor, language_of(doc), automatic=automatic, path=document_path(ls, doc.uri))
     if completion is None or not completion.text:
         return types.InlineCompletionList(items=[])
     item = types.InlineCompletionItem(insert_text=before + completion.text, range=at)
@@ -219,7 +244,7 @@ async def completion(
         params.context.trigger_kind == types.CompletionTriggerKind.Invoked)
     result = await ls.session.pipeline.complete(
         doc.uri, cursor_at(ls, doc, params.position), language_of(doc),
-        automatic=not invoked, path=uri_path(doc.uri))
+        automatic=not invoked, path=document_path(ls, doc.uri))
     if result is None or not result.text:
         return types.CompletionList(is_incomplete=True, items=[])
     first_line = result.text.strip().split("\n", 1)[0]

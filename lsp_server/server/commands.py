@@ -23,7 +23,13 @@ from lsp_server.assist.index_retrieval import IndexRetriever
 from lsp_server.assist.retrieval import Current, relative_path
 from lsp_server.errors import LlamaLspError, SecretFileError
 from lsp_server.generation.loader import LoadedModel
-from lsp_server.server.app import LlamaLanguageServer, document, language_of, server, uri_path
+from lsp_server.server.app import (
+    LlamaLanguageServer,
+    document,
+    document_path,
+    language_of,
+    server,
+)
 from lsp_server.server.progress import TextProgress
 
 REQUEST_FAILED = -32803  # LSP ErrorCodes.RequestFailed
@@ -54,7 +60,7 @@ def _buffer(ls: LlamaLanguageServer, doc: TextDocument) -> tuple[Path | None, Pa
     """(the document's file, or None for a buffer that is not one: VS Code's
     ``untitled:Untitled-1``, a notebook cell; what the model is shown: the file relative to
     the workspace, or the buffer's name). A selection in a secrets file is refused here."""
-    path = uri_path(doc.uri)
+    path = document_path(ls, doc.uri)
     if path is None:
         name = PurePosixPath(unquote(urlparse(doc.uri).path)).name
         return None, Path(name or "untitled")
@@ -120,7 +126,7 @@ async def ask_command(ls: LlamaLanguageServer, arguments: Any) -> dict[str, Any]
         current = Current(path, doc.source, lines)
     workspace = _workspace(ls, current.path if current else None)
     documents = {str(file): d.source for d in ls.workspace.text_documents.values()
-                 if (file := uri_path(d.uri)) is not None}
+                 if (file := document_path(ls, d.uri)) is not None}
 
     reader, settings = ls.session.index.reader, ls.session.settings
     retriever = None if reader is None else IndexRetriever(

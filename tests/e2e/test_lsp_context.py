@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -40,15 +41,22 @@ async def complete(client: LanguageClient, uri: str, line: int, col: int,
     await client.text_document_inline_completion_async(params)
 
 
+@pytest.mark.parametrize("through_link", [False, True])
 async def test_invoked_completion_packs_the_imported_definition(
-    tiny_model: Callable[..., Path], tmp_path: Path
+    tiny_model: Callable[..., Path], tmp_path: Path, through_link: bool
 ) -> None:
+    """Also in a workspace opened through a symlink, where the snippet was named by its
+    bare file name (``geometry.py``)."""
     write_repo(tmp_path)
+    root = tmp_path
+    if through_link:
+        root = tmp_path.parent / f"{tmp_path.name}-link"
+        root.symlink_to(tmp_path)
     options = {"model": str(tiny_model("qwen", emit="a")), "maxTokens": 2, "nCtx": 1024,
                "speculative": False}
-    async with lsp_session(tmp_path, options) as client:
+    async with lsp_session(root, options) as client:
         await ready_index(client)
-        uri = open_doc(client, tmp_path / "main.py", MAIN)
+        uri = open_doc(client, root / "main.py", MAIN)
         await complete(client, uri, 4, 11, invoked=True)
         last = (await stats(client))["last"]
         assert last["context"]["tokens"] > 0 and last["context"]["deferred"] == 0

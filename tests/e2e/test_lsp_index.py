@@ -60,17 +60,22 @@ async def test_the_workspace_is_indexed_with_progress_and_answers_questions(
         assert ".env" not in cited
 
 
-@pytest.mark.parametrize("through_link", [False, True])
+@pytest.mark.parametrize("link", ["none", "workspace", "folder inside"])
 async def test_unsaved_text_reaches_the_index(
-    tiny_model: Callable[..., Path], tmp_path: Path, through_link: bool
+    tiny_model: Callable[..., Path], tmp_path: Path, link: str
 ) -> None:
-    """Also with the workspace opened through a symlink (as macOS's /var is): the
-    editor's URIs name the link, the index the real folder."""
+    """Also with the workspace opened through a symlink (as macOS's /var is: the editor's
+    URIs name the link, the index the real folder), and with the file in a folder that
+    links outside the workspace (the index keeps the link's name for it)."""
     write_repo(tmp_path)
     root = tmp_path
-    if through_link:
+    if link == "workspace":
         root = tmp_path.parent / f"{tmp_path.name}-link"
         root.symlink_to(tmp_path)
+    elif link == "folder inside":
+        outside = tmp_path.parent / f"{tmp_path.name}-app"
+        (tmp_path / "app").rename(outside)
+        (tmp_path / "app").symlink_to(outside)
     options = {"model": str(tiny_model("qwen", emit="a")), "askMaxTokens": 3,
                "indexOverlayMs": 0}
     async with lsp_session(root, options) as client:
