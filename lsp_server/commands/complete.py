@@ -19,7 +19,7 @@ from lsp_server.documents.cursor import split_at
 from lsp_server.documents.source_file import read_source
 from lsp_server.errors import LlamaLspError
 from lsp_server.generation.loader import load_model
-from lsp_server.languages import language_for
+from lsp_server.languages import language_of_file
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         workspace, settings = file_project(args)
-        language = language_for(args.file)
         text = read_source(args.file)
+        language = language_of_file(args.file, text)
         cursor = split_at(text, args.line - 1, args.col - 1)
         read_ms = (time.perf_counter() - start) * 1000
         model = load_model(settings)

@@ -16,6 +16,7 @@ from lsp_server.config import add_setting_flags
 from lsp_server.documents.source_file import read_source
 from lsp_server.errors import LlamaLspError, PositionError
 from lsp_server.generation.loader import load_model
+from lsp_server.languages import language_of_file
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc))
     try:
         result = explain(model, settings, path=path, text=text, start_line=first,
-                         end_line=last, on_text=None if args.json else print_piece)
+                         end_line=last, language=language_of_file(path, text),
+                         on_text=None if args.json else print_piece)
     except LlamaLspError as exc:
         return fail(str(exc))
     except KeyboardInterrupt:

@@ -78,6 +78,21 @@ def language_for(path: Path | str) -> str:
     return "plaintext"
 
 
+def language_of_file(path: Path | str, text: str) -> str:
+    """The language of a file by its extension, else by its ``#!`` line (a script such as
+    ``bin/manage`` with ``#!/usr/bin/env python3``, ``#!/usr/bin/node``)."""
+    found = language_for(path)
+    if found != "plaintext" or not text.startswith("#!"):
+        return found
+    words = text[2:].split("\n", 1)[0].split()
+    if words and Path(words[0]).name == "env":
+        words = [word for word in words[1:] if not word.startswith("-") and "=" not in word]
+    if not words:
+        return found
+    program = Path(words[0]).name
+    return same_language(program) or same_language(program.rstrip("0123456789.")) or found
+
+
 @cache
 def grammar(language_id: str) -> tree_sitter.Language | None:
     """The tree-sitter grammar of a language id, or None when there is none."""

@@ -57,6 +57,15 @@ def test_explain_json_reports_scope_tokens_and_timings(
     assert {"load", "prompt", "generate", "total"} <= set(out["timings_ms"])
 
 
+def test_explain_knows_a_script_by_its_shebang(
+    tiny_model: Callable[..., Path], repo: Path, tmp_path: Path
+) -> None:
+    (repo / "manage").write_text("#!/usr/bin/env python3\n" + SOURCE)
+    out = run_json("explain", repo / "manage", "--lines", "6-7", "--model",
+                   tiny_model("qwen", emit="a"), "--explain-max-tokens", "2", home=tmp_path)
+    assert out["language"] == "python" and out["scope"]["name"] == "add"
+
+
 def test_explain_bad_inputs_give_one_line_errors(
     tiny_model: Callable[..., Path], repo: Path, tmp_path: Path
 ) -> None:

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_server.languages import canonical, family, language_for, languages, parser_for
+from lsp_server.languages import (
+    canonical,
+    family,
+    language_for,
+    language_of_file,
+    languages,
+    parser_for,
+)
 
 ROOTS = {"python": "module", "javascript": "program", "typescript": "program",
          "typescriptreact": "program", "go": "source_file", "rust": "source_file",
@@ -48,3 +55,17 @@ def test_an_editors_language_id_becomes_ours_and_has_a_parser() -> None:
     # ``[obj send]`` would be errors, and every completion using it dropped.
     assert canonical("objective-c") == "objective-c" and parser_for("objective-c") is None
     assert family("objective-c") == family("c")
+
+
+@pytest.mark.parametrize(("path", "first_line", "language"), [
+    ("bin/manage", "#!/usr/bin/env python3", "python"),
+    ("bin/serve", "#!/usr/bin/node --max-old-space-size=4096", "javascript"),
+    ("tool", "#!/usr/bin/env -S python3.11 -u", "python"),
+    ("run.sh", "#!/bin/bash", "plaintext"),  # no grammar here
+    ("notes", "just text", "plaintext"),
+    ("a.py", "#!/usr/bin/env node", "python"),  # the extension wins
+])
+def test_a_script_without_an_extension_is_known_by_its_shebang(
+    path: str, first_line: str, language: str
+) -> None:
+    assert language_of_file(path, first_line + "\nx = 1\n") == language
