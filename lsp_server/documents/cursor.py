@@ -69,3 +69,29 @@ def _split_at_units(text: str, line: int, target: int, width: Callable[[str], in
     if units == target:
         return split_at(text, line, len(lines[line]))
     raise PositionError(f"character {target} is outside line {line + 1}")
+
+
+def lines_before(text: str, count: int, budget: int) -> str:
+    """The last ``count`` lines of the text before a cursor, fewer where together they
+    would pass ``budget`` characters; the last (the cursor's own line) always. Whole
+    lines only: a cut line could open a string literal that swallows what follows. A
+    minified megabyte next to the cursor then costs nothing per keystroke."""
+    lines = text.rsplit("\n", count)[-count:]
+    total = len(lines[-1])
+    for i in range(len(lines) - 2, -1, -1):
+        total += len(lines[i]) + 1
+        if total > budget:
+            return "\n".join(lines[i + 1 :])
+    return "\n".join(lines)
+
+
+def lines_after(text: str, count: int, budget: int) -> str:
+    """:func:`lines_before` for the text after a cursor: its first lines, the cursor's
+    own always."""
+    lines = text.split("\n", count)[:count]
+    total = len(lines[0])
+    for i in range(1, len(lines)):
+        total += len(lines[i]) + 1
+        if total > budget:
+            return "\n".join(lines[:i])
+    return "\n".join(lines)

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lsp_server.documents.cursor import Cursor
+from lsp_server.documents.cursor import Cursor, lines_after, lines_before
 from lsp_server.postprocessing.text import indent_width, is_statement_start
 
 LINES_BEFORE = 200
 LINES_AFTER = 50
 # And at most this much text: a minified line above the cursor (a megabyte of JavaScript)
 # is not code to judge the cursor's scope by, and parsing it twice per keystroke took
-# half a second. The cursor's own line is always in.
+# half a second.
 CHARS_BEFORE = 40_000
 CHARS_AFTER = 10_000
 
@@ -31,13 +31,11 @@ class Window:
 
 
 def cursor_window(cursor: Cursor, before: int = LINES_BEFORE, after: int = LINES_AFTER) -> Window:
-    above = cursor.prefix.rsplit("\n", before + 1)
-    head = _last_fitting(above[1:] if len(above) > before + 1 else above, CHARS_BEFORE)
+    head = lines_before(cursor.prefix, before + 1, CHARS_BEFORE).split("\n")
     starts = [i for i, line in enumerate(head[:-1]) if is_statement_start(line)]
     indent = min((indent_width(head[i]) for i in starts), default=0)
     first = next((i for i in starts if indent_width(head[i]) == indent), 0)
-    below = _last_fitting(cursor.suffix.split("\n", 4 * after + 1)[: 4 * after + 1][::-1],
-                          CHARS_AFTER)[::-1]
+    below = lines_after(cursor.suffix, 4 * after + 1, CHARS_AFTER).split("\n")
     bounds = [
         j for j, line in enumerate(below)
         if j > 0 and is_statement_start(line) and indent_width(line) <= indent
@@ -47,13 +45,3 @@ def cursor_window(cursor: Cursor, before: int = LINES_BEFORE, after: int = LINES
     last = inside[-1] if inside else fallback
     return Window("\n".join(head[first:]), "\n".join(below[:last]), indent)
 
-
-def _last_fitting(lines: list[str], budget: int) -> list[str]:
-    """The last of ``lines`` that fit in ``budget`` characters together (the last line
-    always: it holds the cursor)."""
-    total = len(lines[-1])
-    for i in range(len(lines) - 2, -1, -1):
-        total += len(lines[i]) + 1
-        if total > budget:
-            return lines[i + 1 :]
-    return lines

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 
+from lsp_server.documents.cursor import lines_after, lines_before
 from lsp_server.safety.catalog import compiled_query, rule_set
 from lsp_server.safety.dialects import dialect_for
 from lsp_server.safety.matching import PARSE_BUDGET_NS, Finding, find
@@ -26,9 +27,7 @@ from lsp_server.safety.result import (
 
 logger = logging.getLogger(__name__)
 CONTEXT_LINES = 4  # lines of prefix and of suffix scanned around a completion
-# ... fewer where they pass this many characters (a minified line next to the cursor cost
-# ~95 ms per completion); whole lines only, so no literal is cut open
-CONTEXT_CHARS = 4_000
+CONTEXT_CHARS = 4_000  # ... fewer where they pass this (a minified line cost ~95 ms a scan)
 SCANNER_ERROR = "scanner-error"
 
 
@@ -67,8 +66,8 @@ def scan_completion(
     try:
         if not completion.strip():
             return CLEAN
-        before = _last_lines(prefix_tail, context_lines)
-        after = _first_lines(suffix_head, context_lines)
+        before = lines_before(prefix_tail, context_lines, CONTEXT_CHARS)
+        after = lines_after(suffix_head, context_lines, CONTEXT_CHARS)
         text = before + completion + after
         start = len(before)
         return _judge(
@@ -124,31 +123,3 @@ def _failed(exc: Exception) -> ScanResult:
         "block",
     )
     return ScanResult(True, "block", (issue,))
-
-
-def _last_lines(text: str, count: int, budget: int = CONTEXT_CHARS) -> str:
-    """The last ``count`` lines of ``text``, fewer where they would pass ``budget``
-    characters (the last line, the cursor's, always)."""
-    start = text.rfind("\n") + 1
-    for _ in range(count - 1):
-        if start == 0:
-            break
-        previous = text.rfind("\n", 0, start - 1) + 1
-        if len(text) - previous > budget:
-            break
-        start = previous
-    return text[start:]
-
-
-def _first_lines(text: str, count: int, budget: int = CONTEXT_CHARS) -> str:
-    """The first ``count`` lines of ``text`` (without the newline after them), fewer where
-    they would pass ``budget`` characters (the first line, the cursor's, always)."""
-    end = text.find("\n")
-    for _ in range(count - 1):
-        if end < 0:
-            break
-        following = text.find("\n", end + 1)
-        if (len(text) if following < 0 else following) > budget:
-            break
-        end = following
-    return text if end < 0 else text[:end]

@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from lsp_server.documents.cursor import split_at, split_at_utf8, split_at_utf16
+from lsp_server.documents.cursor import (
+    lines_after,
+    lines_before,
+    split_at,
+    split_at_utf8,
+    split_at_utf16,
+)
 from lsp_server.documents.source_file import read_source
 from lsp_server.errors import DocumentError, PositionError
 
@@ -49,3 +55,13 @@ def test_unreadable_files_have_reasons(tmp_path: Path) -> None:
         read_source(tmp_path / "big.py", max_bytes=100)
     with pytest.raises(DocumentError, match="not found"):
         read_source(tmp_path / "missing.py")
+
+
+def test_lines_around_a_cursor_stop_at_a_character_budget() -> None:
+    before, after = "a\nbb\n" + "x" * 50 + "\ncc\nd", "e\nff\n" + "y" * 50 + "\ng"
+    assert lines_before(before, 3, 100) == "x" * 50 + "\ncc\nd"  # 3 lines
+    assert lines_before(before, 9, 10) == "cc\nd"  # the long line and all above it go
+    assert lines_before("z" * 50, 4, 10) == "z" * 50  # the cursor's own line, always
+    assert lines_after(after, 2, 100) == "e\nff"
+    assert lines_after(after, 9, 10) == "e\nff"
+    assert lines_after("w" * 50 + "\nv", 4, 10) == "w" * 50
