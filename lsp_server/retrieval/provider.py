@@ -7,7 +7,7 @@ loaded model, the order of the context blocks in its KV cache.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,8 +76,13 @@ class ContextProvider:
 
 def folder_holding(path: Path, folders: Sequence[Path]) -> Path | None:
     """The innermost of ``folders`` (resolved here) holding ``path`` (a resolved path)."""
-    holders = [r for r in _resolved(tuple(folders)) if path.is_relative_to(r)]
-    return max(holders, key=lambda r: len(r.parts)) if holders else None
+    return innermost(path, _resolved(tuple(folders)))
+
+
+def innermost(path: Path, folders: Iterable[Path]) -> Path | None:
+    """The innermost of ``folders`` holding ``path``, compared as written."""
+    holders = [folder for folder in folders if path.is_relative_to(folder)]
+    return max(holders, key=lambda folder: len(folder.parts)) if holders else None
 
 
 @lru_cache(maxsize=8)

@@ -23,8 +23,9 @@ from pygls.workspace import TextDocument
 from lsp_server import __version__, protocol
 from lsp_server.documents.cursor import Cursor, split_at, split_at_utf8, split_at_utf16
 from lsp_server.errors import PositionError
-from lsp_server.languages import canonical, language_for
+from lsp_server.languages import canonical, language_of_file
 from lsp_server.pipeline import accepted
+from lsp_server.retrieval.provider import innermost
 from lsp_server.server.jsonrpc import AnsweringProtocol
 from lsp_server.server.progress import ScanProgress
 from lsp_server.session import Session
@@ -87,11 +88,10 @@ def document(ls: LlamaLanguageServer, uri: str) -> TextDocument:
 def language_of(doc: TextDocument) -> str:
     """Our id for the document's language: the editor's, which knows a script without an
     extension and an unsaved buffer (an alias such as ``javascriptreact`` becomes ours),
-    else the extension's."""
+    else the file's own (extension or ``#!`` line)."""
     if doc.language_id:
         return canonical(doc.language_id)
-    path = uri_path(doc.uri)
-    return language_for(path) if path else "plaintext"
+    return language_of_file(uri_path(doc.uri) or "", doc.source)
 
 
 def cursor_at(ls: LlamaLanguageServer, doc: TextDocument, position: types.Position) -> Cursor:
@@ -120,10 +120,8 @@ def document_path(ls: LlamaLanguageServer, uri: str | None) -> Path | None:
     linked folder inside keeps its name). Without this, unsaved text never reached the
     index and snippets lost their folder."""
     path = uri_path(uri)
-    holders = [given for given in ls.folder_names if path and path.is_relative_to(given)]
-    if path is None or not holders:
+    if path is None or (given := innermost(path, ls.folder_names)) is None:
         return path
-    given = max(holders, key=lambda folder: len(folder.parts))  # the innermost
     return ls.folder_names[given] / path.relative_to(given)
 
 
