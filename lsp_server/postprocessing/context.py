@@ -44,7 +44,7 @@ class FilterContext:
 
     @cached_property
     def window(self) -> Window:
-        return cursor_window(self.cursor, self.lines_before, self.lines_after)
+        return cursor_window(self.cursor, self.lines_before, self.lines_after, self.dialect)
 
     @cached_property
     def opened(self) -> Scan:

@@ -44,6 +44,22 @@ def _pattern(dialect: Lexical) -> re.Pattern[str]:
     return re.compile("|".join(alternatives))
 
 
+@cache
+def _literal_pattern(dialect: Lexical) -> re.Pattern[str] | None:
+    literal = comment_patterns(dialect) + literal_patterns(dialect)
+    return re.compile("|".join(literal)) if literal else None
+
+
+def multiline_literals(text: str, dialect: Lexical) -> list[tuple[int, int]]:
+    """(start, end) of each comment or literal in ``text`` that spans a line break, in
+    order; one left open runs to the end. Literals only, no brackets: a 35 KB file takes
+    about a millisecond."""
+    pattern = _literal_pattern(dialect)
+    if pattern is None:
+        return []
+    return [m.span() for m in pattern.finditer(text) if "\n" in m.group()]
+
+
 def _is_closed(token: str, opener: str, dialect: Lexical) -> bool:
     if opener in dialect.line_comments:
         return False  # a line comment runs to the end of its line: still open at the end
