@@ -86,13 +86,26 @@ class FilterContext:
     @cached_property
     def multiline(self) -> bool:
         """Empty line in a block, or right after a block opener: a block may follow.
-        Mid-line, or inside a line comment or a string: only the rest of the line."""
-        before = self.cursor.line_prefix
+        Mid-line, or inside a line comment or a string: only the rest of the line. A
+        colon inside brackets opens no block (``def f(client: ``, ``{"key": ``, ``x[1:``);
+        a completion there that opens brackets of its own may still span lines
+        (limit_to_line)."""
+        before = self.cursor.line_prefix.rstrip()
         if self.cursor.line_suffix.strip() or self.in_line_literal:
             return False
         if self.opened.state in self.dialect.line_comments:
             return False
-        return not before.strip() or before.rstrip().endswith(BLOCK_OPENERS)
+        if before.endswith(":") and self.opened.stack:
+            return False
+        if before.endswith(("(", "[")) and self._continued_below:
+            return False  # the arguments or the body are below already: close the line
+        return not before or before.endswith(BLOCK_OPENERS)
+
+    @cached_property
+    def _continued_below(self) -> bool:
+        """The first non-blank line below is indented deeper than the cursor's line."""
+        below = self.next_lines
+        return bool(below) and indentation(below[0]) > indentation(self.cursor.line_prefix)
 
     @cached_property
     def block_indent(self) -> int:

@@ -26,6 +26,18 @@ CASES = [
     ("def f(x):█\n", "\n    y = x * 2\n    return y\nf(1)\n", "\n    y = x * 2\n    return y"),
     # repeating the line below the cursor is cut
     ("if ok:\n    █\n    done()\n", "start()\n    done()\n", "start()"),
+    # a parameter's annotation: the colon opens no block, the body below is the user's
+    ("def test_teardown(app, client: █\n    count = 0\n",
+     "FlaskClient):\n    called = []\n", "FlaskClient):"),
+    # after "(" with the body already below: the header's line only; with none, the body
+    ("class NativeTemplate(█\n    environment_class = NativeEnvironment\n",
+     'Template):\n    """A template."""\n', "Template):"),
+    ("def area(█\n\nprint(area(2))\n", "r):\n    return 3.14 * r * r\n\nx = 1\n",
+     "r):\n    return 3.14 * r * r"),
+    # a dict value after a colon: one line, unless its own brackets carry it on
+    ('CONFIG = {"debug": █\n}\n', 'True,\n    "port": 80,\n', "True,"),
+    ('CONFIG = {"db": █\n}\n', '{\n        "port": 80,\n    },\n    "x": 1,\n',
+     '{\n        "port": 80,\n    },'),
     # whitespace only: nothing to show
     ("x = 1\n█\n", "\n\n   \n", None),
 ]
