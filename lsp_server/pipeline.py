@@ -70,7 +70,8 @@ def _finish(
 ) -> Completion:
     """Filters, then the safety scan of what is left, in its context in the document."""
     start = time.perf_counter()
-    text = postprocess(result.text, prepared.filters) or ""
+    truncated = result.stop_reason == "max_tokens"
+    text = postprocess(result.text, prepared.filters, truncated=truncated) or ""
     scanned = time.perf_counter()
     cursor, language = prepared.filters.cursor, prepared.filters.language
     verdict = scan_completion(cursor.prefix, text, cursor.suffix, language,

@@ -52,8 +52,13 @@ CUTS: tuple[Cut, ...] = (
 )
 
 
-def postprocess(completion: str, ctx: FilterContext) -> str | None:
+def postprocess(completion: str, ctx: FilterContext, *, truncated: bool = False) -> str | None:
+    """The filters in order. ``truncated``: generation stopped at ``max_tokens``, so the
+    text's last line is cut off wherever the count ran out (``assert resu``); a text of
+    several lines loses it, a single line is kept as far as it goes."""
     current: str | None = completion
+    if truncated and "\n" in completion:
+        current = completion[: completion.rindex("\n")]
     for step in FILTERS:
         if current is None:
             return None

@@ -96,3 +96,11 @@ def test_a_minified_line_near_the_cursor_stays_out_of_the_syntax_window() -> Non
     assert ctx.window.suffix.startswith("\n}") and minified not in ctx.window.suffix
     assert postprocess("x * x;", ctx) == "x * x;"
     assert postprocess("x * (x;", ctx) is None
+
+
+def test_a_completion_stopped_by_the_token_limit_loses_its_cut_off_line() -> None:
+    context = ctx("def f(a):\n    █\n")
+    raw = "b = a + 1\n    assert resu"
+    assert postprocess(raw, context) == raw  # "assert resu" parses: only the stop tells
+    assert postprocess(raw, context, truncated=True) == "b = a + 1"
+    assert postprocess("return a + 1", context, truncated=True) == "return a + 1"
