@@ -77,14 +77,13 @@ def _lines_in_literals(prefix: str, head: list[str], below: list[str],
         at = bisect_right(starts, position - 1) - 1  # the last literal begun before it
         return at >= 0 and position < spans[at][1]
 
-    offset, in_head = origin - lex_from, set()
-    for i, line in enumerate(head):
-        if inside(offset):
-            in_head.add(i)
-        offset += len(line) + 1
-    offset, in_below = len(prefix) - lex_from, set()
-    for j, line in enumerate(below):
-        if j > 0 and inside(offset):
-            in_below.add(j)
-        offset += len(line) + 1
-    return in_head, in_below
+    def marked(lines: list[str], offset: int) -> set[int]:
+        found = set()
+        for i, line in enumerate(lines):
+            if inside(offset):
+                found.add(i)
+            offset += len(line) + 1
+        return found
+
+    # below[0] begins at the cursor, not at a line start: never a window bound anyway
+    return marked(head, origin - lex_from), marked(below, len(prefix) - lex_from) - {0}
