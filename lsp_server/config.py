@@ -88,7 +88,9 @@ class Settings(BaseModel):
         default=False, description="Lock the model in RAM so the OS never swaps it out."
     )
     max_tokens: int = Field(
-        default=128, ge=1, le=4096, description="Most tokens generated for one completion."
+        default=128, ge=1, le=4096,
+        description="Most tokens generated for one completion; a completion of several lines"
+                    " that reaches it loses its cut-off last line.",
     )
     temperature: float = Field(
         default=0.0, ge=0.0, le=2.0,
