@@ -86,10 +86,10 @@ class FilterContext:
     @cached_property
     def multiline(self) -> bool:
         """Empty line in a block, or right after a block opener: a block may follow.
-        Mid-line, or inside a line comment or a string: only the rest of the line. A
-        colon inside brackets opens no block (``def f(client: ``, ``{"key": ``, ``x[1:``);
-        a completion there that opens brackets of its own may still span lines
-        (limit_to_line)."""
+        Mid-line, inside a line comment or a string, or above lines indented deeper than
+        the cursor: only the rest of the line. A colon inside brackets opens no block
+        (``def f(client: ``, ``{"key": ``, ``x[1:``). A completion that opens brackets of
+        its own may still span lines (limit_to_line)."""
         before = self.cursor.line_prefix.rstrip()
         if self.cursor.line_suffix.strip() or self.in_line_literal:
             return False
@@ -97,8 +97,10 @@ class FilterContext:
             return False
         if before.endswith(":") and self.opened.stack:
             return False
-        if before.endswith(("(", "[")) and self._continued_below:
-            return False  # the arguments or the body are below already: close the line
+        if (not before or before.endswith(("(", "["))) and self._continued_below:
+            # The lines below belong to this one: it is their block's header (a blank
+            # line above a deeper one) or the start of their arguments. The line alone.
+            return False
         return not before or before.endswith(BLOCK_OPENERS)
 
     @cached_property

@@ -34,6 +34,11 @@ CASES = [
      'Template):\n    """A template."""\n', "Template):"),
     ("def area(█\n\nprint(area(2))\n", "r):\n    return 3.14 * r * r\n\nx = 1\n",
      "r):\n    return 3.14 * r * r"),
+    # a blank line above a deeper one: the header of the block below, not a block of its own
+    ("def f(items):\n    █\n        yield item\n",
+     "for item in items:\n        if item:\n            yield item\n", "for item in items:"),
+    ("class Child(Base):\n    x = 1\n█\n    def g(self):\n        pass\n",
+     "    def h(self):\n        return 1\n", "    def h(self):"),
     # a dict value after a colon: one line, unless its own brackets carry it on
     ('CONFIG = {"debug": █\n}\n', 'True,\n    "port": 80,\n', "True,"),
     ('CONFIG = {"db": █\n}\n', '{\n        "port": 80,\n    },\n    "x": 1,\n',
