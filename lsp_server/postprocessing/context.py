@@ -125,5 +125,18 @@ class FilterContext:
         return tuple(line.rstrip() for line in below if line.strip())[:NEXT_LINES]
 
     @cached_property
+    def next_lines_in_block(self) -> tuple[str, ...]:
+        """``next_lines`` up to the first indented less than the cursor's line (the very
+        next line always): past a dedent lies another block, where the same statement
+        (``return self``) is no repeat of the suffix."""
+        lines, width = self.next_lines, indentation(self.cursor.line_prefix)
+        kept = lines[:1]
+        for line in lines[1:]:
+            if indentation(kept[-1]) < width or indentation(line) < width:
+                break
+            kept += (line,)
+        return kept
+
+    @cached_property
     def syntax(self) -> Baseline | None:
         return baseline(self.window, self.language, self.closable)

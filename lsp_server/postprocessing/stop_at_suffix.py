@@ -4,8 +4,9 @@ FIM models often regenerate the suffix: the ``)`` or ``:`` the line already has,
 lines below the cursor; accepted, it would be there twice. Mid-line the cut is at the
 first place where the rest of the line appears with the completion's own brackets
 balanced (``foo(x))`` before ``)`` keeps ``foo(x)``). Below the cursor a line equal to
-one of the next lines ends the completion; a line of brackets alone (``}``) only when it
-is the very next line and everything before it is balanced, since ``}`` lines are common.
+the very next line, or to one of the next lines still in the cursor's block, ends the
+completion; a line of brackets alone (``}``) only when it is the very next line and
+everything before it is balanced, since ``}`` lines are common.
 A completion whose first line is already the next line is a duplicate: it becomes empty.
 """
 
@@ -53,7 +54,7 @@ def _repeats_below(line: str, before: str, ctx: FilterContext) -> bool:
     if not line.strip() or not below:
         return False
     if has_word(line):
-        return line.rstrip() in below
+        return line.rstrip() in ctx.next_lines_in_block
     return line.rstrip() == below[0] and _balanced(before, ctx)
 
 

@@ -43,6 +43,11 @@ CASES = [
     ('CONFIG = {"debug": █\n}\n', 'True,\n    "port": 80,\n', "True,"),
     ('CONFIG = {"db": █\n}\n', '{\n        "port": 80,\n    },\n    "x": 1,\n',
      '{\n        "port": 80,\n    },'),
+    # a line of a later block is no repeat; a later line of the cursor's block is
+    ("class A:\n    def f(self):\n        █\n\n    def g(self):\n        x = 1\n"
+     "        return self\n", "return self\n", "return self"),
+    ("def f(user):\n    █\n    data = dump(user)\n    keys = list(data)\n",
+     "keys = list(data)\n", None),
     # whitespace only: nothing to show
     ("x = 1\n█\n", "\n\n   \n", None),
 ]
