@@ -44,7 +44,7 @@ class FilterContext:
 
     @cached_property
     def window(self) -> Window:
-        return cursor_window(self.cursor, self.lines_before, self.lines_after, self.dialect)
+        return cursor_window(self.cursor, self.dialect, self.lines_before, self.lines_after)
 
     @cached_property
     def opened(self) -> Scan:
@@ -130,12 +130,8 @@ class FilterContext:
         next line always): past a dedent lies another block, where the same statement
         (``return self``) is no repeat of the suffix."""
         lines, width = self.next_lines, indentation(self.cursor.line_prefix)
-        kept = lines[:1]
-        for line in lines[1:]:
-            if indentation(kept[-1]) < width or indentation(line) < width:
-                break
-            kept += (line,)
-        return kept
+        end = next((i for i, line in enumerate(lines) if indentation(line) < width), len(lines))
+        return lines[: max(end, 1)]
 
     @cached_property
     def syntax(self) -> Baseline | None:

@@ -37,17 +37,17 @@ def dialect_for(language: str) -> Lexical:
 
 
 @cache
-def _pattern(dialect: Lexical) -> re.Pattern[str]:
-    literal = comment_patterns(dialect) + literal_patterns(dialect)
-    alternatives = [f"(?P<literal>{'|'.join(literal)})"] if literal else []
-    alternatives += [r"(?P<open>[(\[{])", r"(?P<close>[)\]}])"]
-    return re.compile("|".join(alternatives))
-
-
-@cache
 def _literal_pattern(dialect: Lexical) -> re.Pattern[str] | None:
     literal = comment_patterns(dialect) + literal_patterns(dialect)
     return re.compile("|".join(literal)) if literal else None
+
+
+@cache
+def _pattern(dialect: Lexical) -> re.Pattern[str]:
+    literal = _literal_pattern(dialect)
+    alternatives = [f"(?P<literal>{literal.pattern})"] if literal else []
+    alternatives += [r"(?P<open>[(\[{])", r"(?P<close>[)\]}])"]
+    return re.compile("|".join(alternatives))
 
 
 def multiline_literals(text: str, dialect: Lexical) -> list[tuple[int, int]]:

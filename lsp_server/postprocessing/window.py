@@ -39,12 +39,13 @@ class Window:
     indent: int  # indentation of the window's first line (its outermost level)
 
 
-def cursor_window(cursor: Cursor, before: int = LINES_BEFORE, after: int = LINES_AFTER,
-                  dialect: Lexical | None = None) -> Window:
+def cursor_window(cursor: Cursor, dialect: Lexical, before: int = LINES_BEFORE,
+                  after: int = LINES_AFTER) -> Window:
     head_text = lines_before(cursor.prefix, before + 1, CHARS_BEFORE)
     below_text = lines_after(cursor.suffix, 4 * after + 1, CHARS_AFTER)
     head, below = head_text.split("\n"), below_text.split("\n")
-    in_head, in_below = _lines_in_literals(cursor.prefix, head, below, dialect)
+    origin = len(cursor.prefix) - len(head_text)  # where the head's first line starts
+    in_head, in_below = _lines_in_literals(cursor.prefix, origin, head, below, dialect)
     starts = [
         i for i, line in enumerate(head[:-1]) if is_statement_start(line) and i not in in_head
     ]
@@ -61,13 +62,11 @@ def cursor_window(cursor: Cursor, before: int = LINES_BEFORE, after: int = LINES
     return Window("\n".join(head[first:]), "\n".join(below[:last]), indent)
 
 
-def _lines_in_literals(prefix: str, head: list[str], below: list[str],
-                       dialect: Lexical | None) -> tuple[set[int], set[int]]:
-    """Indices of the ``head`` and ``below`` lines that begin inside a multi-line literal
-    or comment, lexed from the file's start (or LEX_CHARS_ABOVE above the window)."""
-    if dialect is None:
-        return set(), set()
-    origin = len(prefix) - sum(len(line) + 1 for line in head) + 1  # the head's first line
+def _lines_in_literals(prefix: str, origin: int, head: list[str], below: list[str],
+                       dialect: Lexical) -> tuple[set[int], set[int]]:
+    """Indices of the ``head`` lines (the first at ``origin`` in ``prefix``) and ``below``
+    lines that begin inside a multi-line literal or comment, lexed from the file's start
+    (or LEX_CHARS_ABOVE above the window)."""
     lex_from = prefix.rfind("\n", 0, max(origin - LEX_CHARS_ABOVE, 0)) + 1
     text = prefix[lex_from:] + "\n".join(below)
     spans = multiline_literals(text, dialect)
