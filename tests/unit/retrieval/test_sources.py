@@ -53,6 +53,9 @@ def run(source):
 BIG = ("def render(report) -> str:\n    return str(report)\n\n\nclass Report(Base):\n"
        + "".join(f"    def item_{i}(self) -> int:\n        return {i}\n\n" for i in range(20))
        + "    def total(self) -> int:\n        return ")
+REPORT = ("import os\nfrom pkg.parser import (\n    Parser,\n)\nfrom pkg.text import title_case\n"
+          "import json\n\n\n" + "".join(f"def step_{i}() -> int:\n    return {i}\n\n\n"
+                                        for i in range(12)) + "def last() -> str:\n    return ")
 REPO: Files = {
     "pkg/__init__.py": "", "pkg/utils.py": UTILS, "pkg/parser.py": PARSER, "pkg/text.py": TEXT,
     "pkg/limits.py": "RETRY_LIMITS = {\n    'connect': 3,\n    'read': 5,\n}\n",
@@ -60,7 +63,7 @@ REPO: Files = {
                             "    rows = ledger.fetch_rows(quarter)\n"
                             "    return [row for row in rows if row.amount_due > 0]\n"),
     "app/billing.py": "def summarize(ledger, quarter):\n    rows = ledger.fetch_rows(quarter)\n",
-    "app/main.py": MAIN, "app/big.py": BIG,
+    "app/main.py": MAIN, "app/big.py": BIG, "app/report.py": REPORT,
     "app/area.py": "import math\n\n\ndef total_area(radii):\n    return ",
 }
 
@@ -115,6 +118,44 @@ def test_outline_restores_the_enclosing_class_above_the_window(repo: Workspace) 
     # above the window are neither.
     assert found[0].text == "def render(report) -> str:\nclass Report(Base):"
     assert outline.find(query(repo, "app/big.py"), SourceEnv(repo.index.reader)) == []
+
+
+def test_outline_shows_the_repository_imports_above_the_window(repo: Workspace) -> None:
+    last = REPORT.count("\n")
+    found = outline.find(query(repo, "app/report.py", (last - 9, last)),
+                         SourceEnv(repo.index.reader))
+    # Statements importing workspace files, as written (the multi-line one whole), in a
+    # block of their own; os and json are not the repository's.
+    assert found[0].text == ("from pkg.parser import (\n    Parser,\n)\n"
+                             "from pkg.text import title_case")
+    assert found[1].text.startswith("def step_0() -> int:")
+    # Once the window shows them, they are not repeated.
+    assert all("import" not in s.text for s in outline.find(
+        query(repo, "app/report.py", (2, last)), SourceEnv(repo.index.reader)))
+
+
+def test_outline_skips_an_import_the_index_has_not_seen_edited(repo: Workspace) -> None:
+    """The index lags unsaved edits: a line that no longer holds the recorded import
+    is not shown as one."""
+    edited = REPORT.replace("from pkg.text import title_case", "TITLE = 'x'")
+    last = edited.count("\n")
+    cursor = ContextQuery(repo.path("app/report.py"), repo.root, "python", edited, "", last,
+                          (last - 9, last))
+    found = outline.find(cursor, SourceEnv(repo.index.reader))
+    assert found[0].text == "from pkg.parser import (\n    Parser,\n)"
+
+
+def test_outline_shows_a_typescript_import_over_several_lines_whole(
+        workspace: Callable[[Files], Workspace]) -> None:
+    app = ("import {\n  area,\n  perimeter,\n} from './shapes';\nimport fs from 'fs';\n\n"
+           + "".join(f"const c{i} = {i};\n" for i in range(12)) + "export const total = ")
+    repo = workspace({"web/shapes.ts": "export function area(r: number): number {\n"
+                                       "  return r * r;\n}\nexport const perimeter = 2;\n",
+                      "web/app.ts": app})
+    line = app.count("\n")
+    found = outline.find(ContextQuery(repo.path("web/app.ts"), repo.root, "typescript", app,
+                                      "", line, (line - 5, line)), SourceEnv(repo.index.reader))
+    assert found[0].text == "import {\n  area,\n  perimeter,\n} from './shapes';"
 
 
 def test_recent_shows_an_edited_place_in_another_file(repo: Workspace) -> None:
