@@ -64,7 +64,7 @@ def _imports_above(query: ContextQuery, env: SourceEnv) -> list[str]:
         start = imported.line
         if start >= first or start in covered or not imported.files:
             continue
-        end = _statement_end(lines, start)
+        end = _statement_end(lines, start, first)
         statement = "\n".join(lines[start:end + 1])
         if end >= first or not _names_it(statement, imported.module, imported.name):
             continue  # the window shows its end, or the index is behind the text
@@ -82,14 +82,16 @@ def _names_it(statement: str, module: str, name: str | None) -> bool:
     return any(word.split(".")[0].split("/")[0] in statement for word in words)
 
 
-def _statement_end(lines: list[str], start: int) -> int:
+def _statement_end(lines: list[str], start: int, limit: int) -> int:
     """The last line of the statement starting at ``start``: where its brackets close
-    (``from m import (\\n a,\\n)``, Go's ``import (...)``, JS's ``import {...}``)."""
+    (``from m import (\\n a,\\n)``, Go's ``import (...)``, JS's ``import {...}``); ``limit``
+    when that is not before it (the scan stops there: an unclosed bracket in a comment
+    does not read the rest of a long file, once per import)."""
     depth, end = 0, start
-    while end < len(lines):
+    while end < limit:
         depth += sum(lines[end].count(c) for c in OPENING) - sum(
             lines[end].count(c) for c in CLOSING)
         if depth <= 0 and not lines[end].rstrip().endswith("\\"):
-            break
+            return end
         end += 1
-    return min(end, len(lines) - 1)
+    return limit
