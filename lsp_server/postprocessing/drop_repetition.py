@@ -5,6 +5,13 @@ case pasted twice). The first occurrence is kept; the completion ends where the 
 starts over. Lines of brackets alone do not count as a repetition (``}`` / ``}``).
 The first line is compared with the cursor's line in front of it: on an indented empty
 line the model writes it unindented and every later copy indented.
+
+The lines right above the cursor count as the first copy: a completion that starts by
+writing them again (``next(self.stream)`` under ``next(self.stream)``, the four lines
+above re-typed) is the same loop, and it is cut where the copy starts, which can be the
+whole completion. Real code rarely does that: in the dev repositories 22 of 42,621 lines
+equal the line above and 7 blocks repeat the block above. On the 120 line-start dev
+cases, 4 completions of the eval model began with a copy of the lines above.
 """
 
 from __future__ import annotations
@@ -17,16 +24,25 @@ MAX_BLOCK = 12  # longest repeated block looked for, in lines
 
 def repetition_start(text: str, ctx: FilterContext, *, final: bool) -> int | None:
     """Start of the first immediate repeat of a line or block, or None."""
-    lines = [line.rstrip() for line in text.split("\n")]
+    written = text.split("\n")
+    above = _lines_above(ctx.cursor.prefix)
     # The first line starts at the cursor; the indentation before it is the prefix's.
-    lines[0] = ctx.cursor.line_prefix + lines[0]
+    lines = [*above, (ctx.cursor.line_prefix + written[0]).rstrip(),
+             *(line.rstrip() for line in written[1:])]
     judged = len(lines) if final else len(lines) - 1
-    for start in range(1, judged):
+    for start in range(len(above), judged):
         for size in range(1, min(start, judged - start, MAX_BLOCK) + 1):
             block = lines[start - size : start]
             if lines[start : start + size] == block and any(map(has_word, block)):
-                return before_line(line_offsets(text.split("\n")), start)
+                return before_line(line_offsets(written), start - len(above))
     return None
+
+
+def _lines_above(prefix: str) -> list[str]:
+    """Up to ``MAX_BLOCK`` whole lines above the cursor's line, right-stripped."""
+    pieces = prefix.rsplit("\n", MAX_BLOCK + 1)
+    whole = pieces[1:-1] if len(pieces) == MAX_BLOCK + 2 else pieces[:-1]
+    return [line.rstrip() for line in whole]
 
 
 def drop_repetition(completion: str, ctx: FilterContext) -> str | None:

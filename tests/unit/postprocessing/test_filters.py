@@ -48,6 +48,15 @@ CASES = [
      "        return self\n", "return self\n", "return self"),
     ("def f(user):\n    █\n    data = dump(user)\n    keys = list(data)\n",
      "keys = list(data)\n", None),
+    # a copy of the lines right above the cursor is a loop too: cut where it starts
+    ("def f(stream):\n    next(stream)\n    █\n", "next(stream)\n    return 1\n", None),
+    ("def clear():\n    from .a import x\n    from .b import y\n\n    x.clear()\n    █\n\n",
+     "from .a import x\n    from .b import y\n\n    x.clear()\n", None),
+    ("values = [1, 2]\nvalues = [█\n", "1, 2]\n", None),
+    ("def f(stream):\n    next(stream)\n    █\n", "other(stream)\n    next(stream)\n",
+     "other(stream)\n    next(stream)"),
+    # (b, c) over again, its first copy partly above the cursor
+    ("def f(s):\n    a(s)\n    b(s)\n    █\n", "c(s)\n    b(s)\n    c(s)\n", "c(s)"),
     # whitespace only: nothing to show
     ("x = 1\n█\n", "\n\n   \n", None),
 ]
