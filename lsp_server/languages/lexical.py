@@ -24,6 +24,7 @@ class Lexical:
     strings: tuple[str, ...] = ()  # longest first: ''' before '
     multiline: tuple[str, ...] = ()  # the delimiters in ``strings`` whose literals span lines
     chars: bool = False  # 'a' and '\n' are character literals; a lone ' is code
+    indented_blocks: bool = False  # a line ending in ":" opens a block of deeper lines
 
     def opener(self, token: str) -> str:
         """The comment marker or string delimiter a lexed token starts with (a char
@@ -40,7 +41,8 @@ class LexicalLanguage:
     kin: tuple[str, ...] = ()  # other languages lexed like it (Objective-C like C)
 
 
-_SYNTAX_KEYS = ("line_comments", "block_comments", "strings", "multiline", "chars")
+_SYNTAX_KEYS = ("line_comments", "block_comments", "strings", "multiline", "chars",
+                "indented_blocks")
 
 
 def _lexical(row: dict[str, Any]) -> Lexical:
@@ -50,6 +52,7 @@ def _lexical(row: dict[str, Any]) -> Lexical:
         tuple(row.get("strings", ())),
         tuple(row.get("multiline", ())),
         bool(row.get("chars", False)),
+        bool(row.get("indented_blocks", False)),
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from lsp_server.documents.cursor import split_at
 from lsp_server.postprocessing import FilterContext, early_stop, postprocess
+from lsp_server.postprocessing.drop_open_header import drop_open_header
 
 CURSOR = "█"
 
@@ -57,6 +58,15 @@ CASES = [
      "other(stream)\n    next(stream)"),
     # (b, c) over again, its first copy partly above the cursor
     ("def f(s):\n    a(s)\n    b(s)\n    █\n", "c(s)\n    b(s)\n    c(s)\n", "c(s)"),
+    # a block header left without its body at the end goes, and so does one it was the
+    # body of; the first line stays, and a header with its body below stays
+    ("def f(rv):\n    █\n    # unpack\n    return rv\n",
+     "if isinstance(rv, str):\n        body = rv\n    elif isinstance(rv, bytes):\n",
+     "if isinstance(rv, str):\n        body = rv"),
+    ("def f(items):\n    █\n", "total = 0\n\n    for item in items:\n        if item:\n",
+     "total = 0"),
+    ("def f(items):\n    █\n", "for item in items:\n", "for item in items:"),
+    ("def f(x):█\n    return x\n", "\n    y = x\n    if y:", "\n    y = x"),
     # whitespace only: nothing to show
     ("x = 1\n█\n", "\n\n   \n", None),
 ]
@@ -65,6 +75,27 @@ CASES = [
 @pytest.mark.parametrize(("source", "raw", "expected"), CASES)
 def test_filter_chain(source: str, raw: str, expected: str | None) -> None:
     assert postprocess(raw, ctx(source)) == expected
+
+
+def test_a_header_with_its_body_below_stays() -> None:
+    # (The chain would keep one line here anyway: a blank line above a deeper one.)
+    assert drop_open_header("x = 1\n    def f(self):", ctx("class A:\n    █\n        return 1\n")
+                            ) == "x = 1\n    def f(self):"
+    assert drop_open_header("x = 1\n    def f(self):", ctx("class A:\n    █\n    y = 2\n")
+                            ) == "x = 1"
+    assert drop_open_header("x = 1\n    case 2:", FilterContext(ctx("█").cursor, "javascript")
+                            ) == "x = 1\n    case 2:"  # braces make JS blocks
+    assert drop_open_header("x = {\n        'a':", ctx("def f():\n    █\n")
+                            ) == "x = {\n        'a':"  # a key, inside the braces
+
+
+def test_a_header_left_by_the_token_limit_goes_too() -> None:
+    """Dev case marshmallow test_error_store.py:8: the cut-off body line goes, then its
+    header, which no longer has a body."""
+    raw = ('assert "e" == merge_errors(None, ["e"])\n\n    def test_merging(self):\n'
+           "        assert mer")
+    assert postprocess(raw, ctx("def test_missing():\n    █\n\n\ndef test_other():\n"),
+                       truncated=True) == 'assert "e" == merge_errors(None, ["e"])'
 
 
 def test_early_stop_fires_once_a_line_leaves_the_block() -> None:
