@@ -16,8 +16,8 @@ from collections.abc import Callable
 from lsp_server.postprocessing.balance_brackets import balance_brackets, unbalanced_end
 from lsp_server.postprocessing.context import FilterContext
 from lsp_server.postprocessing.drop_blank import drop_blank
-from lsp_server.postprocessing.drop_open_header import drop_open_header
 from lsp_server.postprocessing.drop_repetition import drop_repetition, repetition_start
+from lsp_server.postprocessing.keep_indentation_valid import keep_indentation_valid
 from lsp_server.postprocessing.keep_parse_valid import keep_parse_valid
 from lsp_server.postprocessing.limit_to_line import limit_to_line, line_end
 from lsp_server.postprocessing.limit_to_scope import limit_to_scope, scope_end
@@ -42,7 +42,7 @@ FILTERS: tuple[Filter, ...] = (
     drop_repetition,
     stop_at_redaction,
     balance_brackets,
-    drop_open_header,
+    keep_indentation_valid,
     keep_parse_valid,
     drop_blank,
 )

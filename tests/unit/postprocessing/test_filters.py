@@ -6,7 +6,7 @@ import pytest
 
 from lsp_server.documents.cursor import split_at
 from lsp_server.postprocessing import FilterContext, early_stop, postprocess
-from lsp_server.postprocessing.drop_open_header import drop_open_header
+from lsp_server.postprocessing.keep_indentation_valid import keep_indentation_valid
 
 CURSOR = "█"
 
@@ -67,6 +67,16 @@ CASES = [
      "total = 0"),
     ("def f(items):\n    █\n", "for item in items:\n", "for item in items:"),
     ("def f(x):█\n    return x\n", "\n    y = x\n    if y:", "\n    y = x"),
+    # a line deeper than the one before, which opens no block: the completion ends there;
+    # brackets, literals and comments carry lines at any depth
+    ("def f(parser):\n    █\n    done = 1\n",
+     "lineno = parser.lineno\n        if x:\n            y()\n", "lineno = parser.lineno"),
+    ("def f():\n    █\n", "x = call(\n        a,\n    )\n    y = 2\n",
+     "x = call(\n        a,\n    )\n    y = 2"),
+    ("def f():\n    █\n", "x = 1\n        # see g\n    y = 2\n",
+     "x = 1\n        # see g\n    y = 2"),
+    ("def f():\n    █\n", '"""Doc.\n\n        More.\n    """\n    return 1\n',
+     '"""Doc.\n\n        More.\n    """\n    return 1'),
     # whitespace only: nothing to show
     ("x = 1\n█\n", "\n\n   \n", None),
 ]
@@ -79,14 +89,14 @@ def test_filter_chain(source: str, raw: str, expected: str | None) -> None:
 
 def test_a_header_with_its_body_below_stays() -> None:
     # (The chain would keep one line here anyway: a blank line above a deeper one.)
-    assert drop_open_header("x = 1\n    def f(self):", ctx("class A:\n    █\n        return 1\n")
-                            ) == "x = 1\n    def f(self):"
-    assert drop_open_header("x = 1\n    def f(self):", ctx("class A:\n    █\n    y = 2\n")
-                            ) == "x = 1"
-    assert drop_open_header("x = 1\n    case 2:", FilterContext(ctx("█").cursor, "javascript")
-                            ) == "x = 1\n    case 2:"  # braces make JS blocks
-    assert drop_open_header("x = {\n        'a':", ctx("def f():\n    █\n")
-                            ) == "x = {\n        'a':"  # a key, inside the braces
+    check = keep_indentation_valid
+    assert check("x = 1\n    def f(self):", ctx("class A:\n    █\n        return 1\n")
+                 ) == "x = 1\n    def f(self):"
+    assert check("x = 1\n    def f(self):", ctx("class A:\n    █\n    y = 2\n")) == "x = 1"
+    assert check("x = 1\n    case 2:", FilterContext(ctx("█").cursor, "javascript")
+                 ) == "x = 1\n    case 2:"  # braces make JS blocks
+    assert check("x = {\n        'a':", ctx("def f():\n    █\n")
+                 ) == "x = {\n        'a':"  # a key, inside the braces
 
 
 def test_a_header_left_by_the_token_limit_goes_too() -> None:
