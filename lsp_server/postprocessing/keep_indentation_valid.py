@@ -21,7 +21,7 @@ inside brackets or a literal (the lines are then one statement's continuation).
 from __future__ import annotations
 
 from lsp_server.postprocessing.context import FilterContext, indentation
-from lsp_server.postprocessing.lexing import scan
+from lsp_server.postprocessing.lexing import scan, without_line_comment
 
 CONTINUED = (":", "\\")  # a line ending so may have deeper lines under it
 
@@ -51,22 +51,21 @@ def _unexpected_indent(lines: list[str], ctx: FilterContext) -> int | None:
         found = scan("\n".join(lines[:index]), ctx.dialect)
         if found.stack or found.state:
             continue  # a continuation line: any depth
-        if indentation(line) > indentation(previous) and not previous.rstrip().endswith(
-                CONTINUED):
+        if indentation(line) > indentation(previous) and not without_line_comment(
+                previous, ctx.dialect).endswith(CONTINUED):
             return index
         previous = line
     return None
 
 
 def _is_comment(line: str, ctx: FilterContext) -> bool:
-    return line.lstrip().startswith(ctx.dialect.line_comments) if ctx.dialect.line_comments \
-        else False
+    return bool(ctx.dialect.line_comments) and line.lstrip().startswith(ctx.dialect.line_comments)
 
 
 def _bodiless(lines: list[str], below: str, ctx: FilterContext) -> bool:
     """The last line opens a block and the document's next line is not in it."""
-    header = lines[-1]
+    header = without_line_comment(lines[-1], ctx.dialect)
     if not header.endswith(":") or (below and indentation(below) > indentation(header)):
         return False
-    found = scan("\n".join(lines), ctx.dialect)
+    found = scan("\n".join([*lines[:-1], header]), ctx.dialect)
     return not (found.stack or found.unmatched or found.state)

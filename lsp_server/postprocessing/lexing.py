@@ -60,6 +60,15 @@ def multiline_literals(text: str, dialect: Lexical) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text) if "\n" in m.group()]
 
 
+def without_line_comment(line: str, dialect: Lexical) -> str:
+    """``line`` up to its line comment, right-stripped (a marker inside a literal is text)."""
+    pattern = _literal_pattern(dialect)
+    for match in pattern.finditer(line) if pattern and dialect.line_comments else ():
+        if match.group().startswith(dialect.line_comments):
+            return line[: match.start()].rstrip()
+    return line.rstrip()
+
+
 def _is_closed(token: str, opener: str, dialect: Lexical) -> bool:
     if opener in dialect.line_comments:
         return False  # a line comment runs to the end of its line: still open at the end

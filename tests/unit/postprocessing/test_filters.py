@@ -75,6 +75,8 @@ CASES = [
      "x = call(\n        a,\n    )\n    y = 2"),
     ("def f():\n    █\n", "x = 1\n        # see g\n    y = 2\n",
      "x = 1\n        # see g\n    y = 2"),
+    ("def f(x):\n    █\n", "if x:  # (see g\n        y()\n    else:  # no\n",
+     "if x:  # (see g\n        y()"),
     ("def f():\n    █\n", '"""Doc.\n\n        More.\n    """\n    return 1\n',
      '"""Doc.\n\n        More.\n    """\n    return 1'),
     # whitespace only: nothing to show

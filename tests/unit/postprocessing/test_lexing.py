@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lsp_server.postprocessing.lexing import dialect_for, scan
+from lsp_server.postprocessing.lexing import dialect_for, scan, without_line_comment
 
 
 def test_brackets_in_strings_comments_and_chars_do_not_count() -> None:
@@ -21,3 +21,10 @@ def test_a_prefix_that_ends_inside_a_literal() -> None:
 def test_unknown_languages_count_every_bracket() -> None:
     found = scan('"(" # (', dialect_for("plaintext"))
     assert len(found.stack) == 2 and found.state == ""
+
+
+def test_a_line_without_its_comment_keeps_markers_inside_literals() -> None:
+    python, js = dialect_for("python"), dialect_for("javascript")
+    assert without_line_comment('x = "#" + y:  # c (', python) == 'x = "#" + y:'
+    assert without_line_comment("else:   ", python) == "else:"
+    assert without_line_comment('url = "http://a"; // b', js) == 'url = "http://a";'
