@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from lsp_server.documents.cursor import Cursor
+from lsp_server.documents.cursor import Cursor, lines_before
 from lsp_server.languages.lexical import Lexical
 from lsp_server.postprocessing.lexing import PAIRS, Scan, dialect_for, scan
 from lsp_server.postprocessing.syntax import Baseline, baseline
@@ -20,6 +20,7 @@ from lsp_server.safety.redact import REDACTED
 BLOCK_OPENERS = (":", "{", "(", "[", "=>", "->")
 SUFFIX_SCAN_CHARS = 65536  # how far to look for the suffix's closing brackets
 NEXT_LINES = 3  # lines below the cursor a completion must not repeat
+LINES_ABOVE, LINES_ABOVE_CHARS = 12, 4096  # lines above it that a completion may copy
 
 
 def indentation(line: str) -> int:
@@ -123,6 +124,12 @@ class FilterContext:
         """The first non-blank lines below the cursor's line, right-stripped."""
         below = self.cursor.suffix.split("\n", 40)[1:40]
         return tuple(line.rstrip() for line in below if line.strip())[:NEXT_LINES]
+
+    @cached_property
+    def lines_above(self) -> tuple[str, ...]:
+        """Up to ``LINES_ABOVE`` whole lines above the cursor's line, right-stripped."""
+        above = lines_before(self.cursor.prefix, LINES_ABOVE + 1, LINES_ABOVE_CHARS)
+        return tuple(line.rstrip() for line in above.split("\n")[:-1])
 
     @cached_property
     def next_lines_in_block(self) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ MAX_BLOCK = 12  # longest repeated block looked for, in lines
 def repetition_start(text: str, ctx: FilterContext, *, final: bool) -> int | None:
     """Start of the first immediate repeat of a line or block, or None."""
     written = text.split("\n")
-    above = _lines_above(ctx.cursor.prefix)
+    above = ctx.lines_above
     # The first line starts at the cursor; the indentation before it is the prefix's.
     lines = [*above, (ctx.cursor.line_prefix + written[0]).rstrip(),
              *(line.rstrip() for line in written[1:])]
@@ -36,13 +36,6 @@ def repetition_start(text: str, ctx: FilterContext, *, final: bool) -> int | Non
             if lines[start : start + size] == block and any(map(has_word, block)):
                 return before_line(line_offsets(written), start - len(above))
     return None
-
-
-def _lines_above(prefix: str) -> list[str]:
-    """Up to ``MAX_BLOCK`` whole lines above the cursor's line, right-stripped."""
-    pieces = prefix.rsplit("\n", MAX_BLOCK + 1)
-    whole = pieces[1:-1] if len(pieces) == MAX_BLOCK + 2 else pieces[:-1]
-    return [line.rstrip() for line in whole]
 
 
 def drop_repetition(completion: str, ctx: FilterContext) -> str | None:

@@ -21,7 +21,7 @@ inside brackets or a literal (the lines are then one statement's continuation).
 from __future__ import annotations
 
 from lsp_server.postprocessing.context import FilterContext, indentation
-from lsp_server.postprocessing.lexing import scan, without_line_comment
+from lsp_server.postprocessing.lexing import line_starts, scan, without_line_comment
 
 CONTINUED = (":", "\\")  # a line ending so may have deeper lines under it
 
@@ -44,12 +44,12 @@ def _unexpected_indent(lines: list[str], ctx: FilterContext) -> int | None:
     """The first line deeper than the code line before it where that line does not
     carry on (a header, a backslash, an open bracket or literal)."""
     previous = ctx.cursor.line_prefix + lines[0]
+    starts = list(line_starts(lines, ctx.dialect))
     for index in range(1, len(lines)):
         line = lines[index]
         if not line.strip() or _is_comment(line, ctx):
             continue
-        found = scan("\n".join(lines[:index]), ctx.dialect)
-        if found.stack or found.state:
+        if starts[index] != (0, ""):
             continue  # a continuation line: any depth
         if indentation(line) > indentation(previous) and not without_line_comment(
                 previous, ctx.dialect).endswith(CONTINUED):

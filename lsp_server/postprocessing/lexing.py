@@ -12,6 +12,7 @@ its matches are walked in Python, so a 200-line window takes well under a millis
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -58,6 +59,18 @@ def multiline_literals(text: str, dialect: Lexical) -> list[tuple[int, int]]:
     if pattern is None:
         return []
     return [m.span() for m in pattern.finditer(text) if "\n" in m.group()]
+
+
+def line_starts(lines: Iterable[str], dialect: Lexical) -> Iterator[tuple[int, str]]:
+    """Where each line begins, lexed from the first: how many brackets are open and the
+    literal or comment still running ("" in code); then where the last one ends. Lazy, so
+    a caller looking for a statement's end lexes no further."""
+    depth, state = 0, ""
+    yield depth, state
+    for line in lines:
+        found = scan(line + "\n", dialect, state)
+        depth, state = max(depth + len(found.stack) - len(found.unmatched), 0), found.state
+        yield depth, state
 
 
 def without_line_comment(line: str, dialect: Lexical) -> str:

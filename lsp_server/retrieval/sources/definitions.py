@@ -36,7 +36,7 @@ SMALL_OUTLINE = 8  # outline lines below which the module's own text says more
 
 
 def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
-    imports = env.reader.imports(query.path)
+    imports = env.imports(query.path)
     bound = _bindings(imports)
     typed = receiver(query.prefix)
     names = list(query.near)

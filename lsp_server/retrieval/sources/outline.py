@@ -12,14 +12,17 @@ On the mid-line dev cases the import block took the expected name into the promp
 
 from __future__ import annotations
 
+from itertools import islice
+
 from lsp_server.indexing.records import Symbol
+from lsp_server.languages.lexical import Lexical
+from lsp_server.postprocessing.lexing import dialect_for, line_starts
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 from lsp_server.retrieval.sources import SourceEnv
 
 MAX_LINES = 40  # per block
 MAX_WIDTH = 160
 INDENT = "    "
-OPENING, CLOSING = "([{", ")]}"
 
 
 def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
@@ -57,21 +60,22 @@ def _imports_above(query: ContextQuery, env: SourceEnv) -> list[str]:
     third-party imports are left out: the model knows those names, and they are not what
     repository context is for."""
     first = query.window[0]
-    lines = query.prefix.split("\n")
+    lines = query.prefix.split("\n", first)[:first]  # not the window, nor the rest
+    dialect = dialect_for(query.language)
     taken: list[str] = []
     covered: set[int] = set()
-    for imported in env.reader.imports(query.path):
+    for imported in env.imports(query.path):
         start = imported.line
         if start >= first or start in covered or not imported.files:
             continue
-        end = _statement_end(lines, start, first)
-        statement = "\n".join(lines[start:end + 1])
-        if end >= first or not _names_it(statement, imported.module, imported.name):
+        end = _statement_end(lines, start, dialect)
+        statement = lines[start:end + 1]
+        if end >= first or not _names_it("\n".join(statement), imported.module, imported.name):
             continue  # the window shows its end, or the index is behind the text
-        if len(taken) + end - start + 1 > MAX_LINES:
+        if len(taken) + len(statement) > MAX_LINES:
             break
         covered.update(range(start, end + 1))
-        taken.extend(lines[start:end + 1])
+        taken.extend(statement)
     return taken
 
 
@@ -82,16 +86,13 @@ def _names_it(statement: str, module: str, name: str | None) -> bool:
     return any(word.split(".")[0].split("/")[0] in statement for word in words)
 
 
-def _statement_end(lines: list[str], start: int, limit: int) -> int:
+def _statement_end(lines: list[str], start: int, dialect: Lexical) -> int:
     """The last line of the statement starting at ``start``: where its brackets close
-    (``from m import (\\n a,\\n)``, Go's ``import (...)``, JS's ``import {...}``); ``limit``
-    when that is not before it (the scan stops there: an unclosed bracket in a comment
-    does not read the rest of a long file, once per import)."""
-    depth, end = 0, start
-    while end < limit:
-        depth += sum(lines[end].count(c) for c in OPENING) - sum(
-            lines[end].count(c) for c in CLOSING)
-        if depth <= 0 and not lines[end].rstrip().endswith("\\"):
+    (``from m import (\\n a,\\n)``, Go's ``import (...)``, JS's ``import {...}``;
+    brackets in strings and comments do not count), or ``len(lines)`` when that is not
+    above the window."""
+    statement = (lines[end] for end in range(start, len(lines)))
+    for end, after in enumerate(islice(line_starts(statement, dialect), 1, None), start):
+        if after == (0, "") and not lines[end].rstrip().endswith("\\"):
             return end
-        end += 1
-    return limit
+    return len(lines)
