@@ -2,7 +2,7 @@
 
 Python's blocks are its indentation, and its tree-sitter grammar does not check it: a
 header without a body and a line deeper than the one before it both parse without an
-error, so keep_parse_valid lets them through. Both come from the eval model:
+error, so keep_parse_valid lets them through. All three come from the eval model:
 
 - a line indented deeper than the code line before it, which opens no block and leaves
   no bracket open (``lineno = ...`` and under it, deeper, a copy of the loop body below:
@@ -13,6 +13,13 @@ error, so keep_parse_valid lets them through. Both come from the eval model:
   there; 3 of the 120. The header goes, with the blank lines before it, and so does a
   header that loses its body that way. The first line always stays: a header alone is
   what the user types the body of next (``for item in items:``).
+- a completion that leaves the document's next code line deeper than the statement it
+  ends with, which opens no block: above lines indented deeper than the cursor's, the
+  line to write is their block's header (the line the user deleted to write anew), and
+  anything else makes them an unexpected indent. The eval model wrote such a line in 11
+  of the 120 line-start dev completions (``return node`` above the loop body of a
+  deleted ``for``, ``@pytest.fixture(...)`` above an indented ``def``). It is dropped:
+  above deeper lines a completion is one statement (limit_to_line), no header in it.
 
 Comment lines may sit at any depth and are not judged; nor is anything when the cursor is
 inside brackets or a literal (the lines are then one statement's continuation).
@@ -27,7 +34,7 @@ CONTINUED = (":", "\\")  # a line ending so may have deeper lines under it
 
 
 def keep_indentation_valid(completion: str, ctx: FilterContext) -> str | None:
-    if not ctx.dialect.indented_blocks or "\n" not in completion:
+    if not ctx.dialect.indented_blocks:
         return completion
     if ctx.cursor.line_suffix.strip() or ctx.opened.stack or ctx.opened.state:
         return completion
@@ -37,7 +44,7 @@ def keep_indentation_valid(completion: str, ctx: FilterContext) -> str | None:
     below = ctx.next_lines[0] if ctx.next_lines else ""
     while len(lines := kept.rstrip().split("\n")) > 1 and _bodiless(lines, below, ctx):
         kept = "\n".join(lines[:-1]).rstrip()
-    return kept
+    return None if _strands_lines_below(kept, ctx) else kept
 
 
 def _unexpected_indent(lines: list[str], ctx: FilterContext) -> int | None:
@@ -69,3 +76,19 @@ def _bodiless(lines: list[str], below: str, ctx: FilterContext) -> bool:
         return False
     found = scan("\n".join([*lines[:-1], header]), ctx.dialect)
     return not (found.stack or found.unmatched or found.state)
+
+
+def _strands_lines_below(text: str, ctx: FilterContext) -> bool:
+    """The next code line below is deeper than the statement the completed line(s) end
+    with, and that statement neither opens a block nor leaves anything open."""
+    below = next((line for line in ctx.next_lines if not _is_comment(line, ctx)), "")
+    lines = (ctx.cursor.line_prefix + text).split("\n")
+    starts = list(line_starts(lines, ctx.dialect))
+    if not below or starts[-1] != (0, ""):
+        return False  # nothing below, or it continues the completion's open bracket
+    code = [i for i, line in enumerate(lines) if line.strip() and not _is_comment(line, ctx)]
+    if not code:
+        return False  # comments only: the indentation is what it was
+    first = next((i for i in reversed(code) if starts[i] == (0, "")), code[0])
+    return indentation(below) > indentation(lines[first]) and not without_line_comment(
+        lines[code[-1]], ctx.dialect).endswith(CONTINUED)

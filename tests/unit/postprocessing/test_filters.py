@@ -77,6 +77,17 @@ CASES = [
      "x = 1\n        # see g\n    y = 2"),
     ("def f(x):\n    █\n", "if x:  # (see g\n        y()\n    else:  # no\n",
      "if x:  # (see g\n        y()"),
+    # above lines deeper than the cursor's, the line is their block's header: anything
+    # else leaves them an unexpected indent (dev: a deleted ``for`` line, ``return node``)
+    ("def visit(self, node):\n    █\n        if old:\n            pass\n", "return node\n",
+     None),
+    ("class A:\n█\n    async def get(self):\n        pass\n", '@pytest.fixture(name="a")\n', None),
+    ("█\n    def __init__(self):\n        pass\n", '@app.route(\n    "/about",\n)\n', None),
+    ("def f():\n    with flask.█\n        rv.x = 1\n", 'url_for("x")\n', None),
+    ("def f():\n    with flask.█\n        rv.x = 1\n", 'open("x") as rv:\n', 'open("x") as rv:'),
+    ("def f(p):\n    █\n        return p\n", "with open(\n        p\n    ) as f:\n",
+     "with open(\n        p\n    ) as f:"),
+    ("def f():\n    █\n        # later\n    y = 2\n", "x = 1\n", "x = 1"),  # a comment is no code
     ("def f():\n    █\n", '"""Doc.\n\n        More.\n    """\n    return 1\n',
      '"""Doc.\n\n        More.\n    """\n    return 1'),
     # whitespace only: nothing to show
