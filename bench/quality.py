@@ -11,7 +11,9 @@ one ``{"id", "completion"}`` line per case and prints, per mode, exact match, ed
 similarity, identifier exact match, cross-file identifier hits (the case directory's
 own ``score_fim.py``), how often that identifier was in the packed repository context at
 all (``in_ctx``: what retrieval found, whether or not the model used it) and p50/p90
-latency.
+latency. With ``--details``, a second file per mode (``PREDICTIONS.details.jsonl``) keeps
+per case what tuning needs and the scorer does not read: the model's raw text before the
+filters, whether the name was in the context, the latency and the context's snippets.
 
 Modes: ``infile`` (local window only), ``bm25`` (plus BM25-similar chunks), ``full``
 (every context source: definitions through imports, similar code, recent edits, outline).
@@ -72,9 +74,11 @@ def document_of(case: dict[str, Any], root: Path, whole: bool) -> Cursor:
 
 def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: LoadedModel,
              settings: Settings, cache: Path,
-             whole: bool) -> tuple[list[dict[str, Any]], list[float], int]:
+             whole: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[float]]:
     settings = settings.model_copy(update={"context_sources": MODES[mode]})
-    rows, latencies, in_context = [], [], 0
+    rows: list[dict[str, Any]] = []
+    details: list[dict[str, Any]] = []
+    latencies: list[float] = []
     for repo in dict.fromkeys(c["repo"] for c in cases):
         root = (repo_root / repo).resolve()
         index = WorkspaceIndex.for_settings([root], settings.model_copy(
@@ -92,7 +96,11 @@ def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: Loa
                 done = complete(model, cursor, settings, "python", None, retrieve)
                 latencies.append((time.perf_counter() - start) * 1000)
                 rows.append({"id": case["id"], "completion": done.text})
-                in_context += _in_context(model, done, case["cross_file_identifier"])
+                details.append({
+                    "id": case["id"], "raw": done.raw, "ms": round(latencies[-1]),
+                    "in_ctx": _in_context(model, done, case["cross_file_identifier"]),
+                    "context_tokens": done.context.get("tokens", 0),
+                    "snippets": done.context.get("snippets", [])})
                 index.clear_overlay(path).result()
                 print(f"{mode} {len(rows):4d}/{len(cases)} {latencies[-1]:7.0f} ms "
                       f"ctx {done.context.get('tokens', 0):5} tok  {case['id']}: "
@@ -100,7 +108,7 @@ def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: Loa
                       file=sys.stderr, flush=True)
         finally:
             index.close()
-    return rows, latencies, in_context
+    return rows, details, latencies
 
 
 def _in_context(model: LoadedModel, done: Completion, name: str) -> bool:
@@ -143,6 +151,9 @@ def main() -> None:
     parser.add_argument("--max-context-tokens", type=int, default=1536)
     parser.add_argument("--max-tokens", type=int, default=48)
     parser.add_argument("--n-threads", type=int, help="llama.cpp threads (default: all cores)")
+    parser.add_argument("--details", action="store_true",
+                        help="also write PREDICTIONS.details.jsonl: raw text, in_ctx, latency "
+                        "and snippets per case")
     args = parser.parse_args()
     modes = [m.strip() for m in args.mode.split(",") if m.strip()]
     if unknown := [m for m in modes if m not in MODES]:
@@ -159,13 +170,17 @@ def main() -> None:
         subset.write_text("".join(json.dumps(c) + "\n" for c in cases), "utf-8")
         (Path(tmp) / "score_fim.py").symlink_to((args.cases.parent / "score_fim.py").resolve())
         for mode in modes:
-            rows, latencies, in_context = run_mode(mode, cases, args.repo_root, model, settings,
-                                       Path(tmp) / "cache", args.document == "file")
+            rows, details, latencies = run_mode(mode, cases, args.repo_root, model, settings,
+                                                Path(tmp) / "cache", args.document == "file")
             out = args.out if len(modes) == 1 else args.out.with_suffix(
                 f".{mode}{args.out.suffix}")
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
-            table.append((mode, score(subset, out), latencies, in_context / len(cases)))
+            if args.details:
+                out.with_suffix(".details" + out.suffix).write_text(
+                    "".join(json.dumps(d) + "\n" for d in details), "utf-8")
+            in_context = sum(d["in_ctx"] for d in details) / len(cases)
+            table.append((mode, score(subset, out), latencies, in_context))
     model.close()
     print(f"{len(cases)} cases from {args.cases.name}; document: {args.document}")
     print(f"{'mode':8} {'em':>6} {'es':>6} {'id_em':>6} {'xid_hit':>8} {'in_ctx':>7} "
