@@ -4,7 +4,7 @@ In order: the receiver being typed (``utils.`` shows the module's names, ``parse
 class ``Parser`` with its method signatures, and so does ``p.`` after ``p = Parser(…)``,
 ``p: Parser`` or ``Parser p``), then each name near the cursor that an import binds
 (followed to its real definition, re-exports included) or that the symbol table defines
-in another file, then whatever else the file imports: the code a line is
+in another file and not in this one, then whatever else the file imports: the code a line is
 most likely to call is what this file brought in. (Putting imports the file does not use
 yet first was tried: no gain on the dev cases, and editors add an import after its use.
 So was showing those other imports as signature stubs, one snippet per defining file:
@@ -43,6 +43,10 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
     if typed:
         names = [typed, *(n for n in names if n != typed)]
     found: dict[str, Snippet] = {}
+    # A name this file defines at its top level is its own (``def index`` here): other
+    # files' ``index`` functions are other things (on a dev case, 5 of the 13 snippets).
+    # Top level only, as for the other files: a bare name is no method in Python or Go.
+    own = {symbol.name for symbol in env.symbols(query.path) if not symbol.scope}
     target = assigned(query.prefix)  # ``collect_errors = |``: the class it is likely to be
     if target and target not in bound:
         _add_class_of(target, query, env, found)
@@ -61,7 +65,7 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
                 _add_class_of(declared, query, env, found)
             _add_module_named(name, query, env, found)
             _add_class_of(name, query, env, found)
-        else:
+        elif name not in own:
             defs = [d for d in env.reader.definitions(
                 name, limit=AMBIGUOUS + 1, languages=family(query.language))
                     if d.path != query.path and not d.scope]

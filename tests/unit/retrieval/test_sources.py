@@ -230,7 +230,7 @@ def test_a_name_is_looked_up_in_the_cursors_language_family(
         workspace: Callable[[Files], Workspace]) -> None:
     """A bare name defined in another language is another thing: ``circle`` near a TS
     cursor is the TS class, never the C typedef of that name; a TSX file counts as TS."""
-    app = "import { area } from './shapes';\n\nconst circle = 1;\nexport const total = area("
+    app = "import { area } from './shapes';\n\nconst size = circle(1);\nexport const total = area("
     repo = workspace({
         "web/shapes.ts": "export function area(r: number): number {\n  return r * r;\n}\n",
         "web/Circle.tsx": "export function circle(r: number) {\n  return r;\n}\n",
@@ -244,6 +244,27 @@ def test_a_name_is_looked_up_in_the_cursors_language_family(
     paths = [s.path for s in found]
     assert "web/shapes.ts" in paths and "web/Circle.tsx" in paths
     assert "native/geom.h" not in paths
+
+
+def test_a_name_this_file_defines_is_not_looked_up_elsewhere(
+        workspace: Callable[[Files], Workspace]) -> None:
+    """``index`` and ``add`` near the cursor are this file's own functions: the other
+    files' functions of those names are not shown; ``render`` is, though this file has a
+    method of that name (a bare name is no method)."""
+    views = ("class Form:\n    def render(self):\n        return 'form'\n\n\n"
+             "def index():\n    return render('index')\n\n\n"
+             "def add(a, b):\n    total = a + b\n    return ")
+    repo = workspace({
+        "app/views.py": views,
+        "admin/views.py": "def index():\n    return 'admin'\n",
+        "tasks.py": "def add(x, y):\n    return x + y\n",
+        "render.py": "def render(name):\n    return name\n",
+    })
+    line = views.count("\n")
+    found = definitions.find(ContextQuery(repo.path("app/views.py"), repo.root, "python",
+                                          views, "", line, (0, line), near_names(views, "")),
+                             SourceEnv(repo.index.reader))
+    assert [s.path for s in found] == ["render.py"]
 
 
 def test_similar_code_comes_from_the_cursors_language_family(
