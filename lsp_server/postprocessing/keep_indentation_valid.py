@@ -27,10 +27,13 @@ inside brackets or a literal (the lines are then one statement's continuation).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from lsp_server.postprocessing.context import FilterContext, indentation
 from lsp_server.postprocessing.lexing import line_starts, scan, without_line_comment
 
-CONTINUED = (":", "\\")  # a line ending so may have deeper lines under it
+CONTINUED = (":", "\\")  # a statement ending so may have deeper lines under it
+Statement = tuple[int, int]  # its first line, its last code line
 
 
 def keep_indentation_valid(completion: str, ctx: FilterContext) -> str | None:
@@ -39,7 +42,7 @@ def keep_indentation_valid(completion: str, ctx: FilterContext) -> str | None:
     if ctx.cursor.line_suffix.strip() or ctx.opened.stack or ctx.opened.state:
         return completion
     lines = completion.split("\n")
-    end = _unexpected_indent(lines, ctx)
+    end = _unexpected_indent([ctx.cursor.line_prefix + lines[0], *lines[1:]], ctx)
     kept = completion if end is None else "\n".join(lines[:end]).rstrip()
     below = ctx.next_lines[0] if ctx.next_lines else ""
     while len(lines := kept.rstrip().split("\n")) > 1 and _bodiless(lines, below, ctx):
@@ -47,22 +50,36 @@ def keep_indentation_valid(completion: str, ctx: FilterContext) -> str | None:
     return None if _strands_lines_below(kept, ctx) else kept
 
 
-def _unexpected_indent(lines: list[str], ctx: FilterContext) -> int | None:
-    """The first line deeper than the code line before it where that line does not
-    carry on (a header, a backslash, an open bracket or literal)."""
-    previous = ctx.cursor.line_prefix + lines[0]
-    starts = list(line_starts(lines, ctx.dialect))
-    for index in range(1, len(lines)):
-        line = lines[index]
-        if not line.strip() or _is_comment(line, ctx):
+def _statements(lines: list[str], ctx: FilterContext) -> list[Statement]:
+    """The statements of ``lines`` (the first line whole, from the start of the cursor's
+    line), blank and comment lines left out. A line inside brackets or a literal, or
+    after a backslash, continues the statement before it, at any depth."""
+    found: list[Statement] = []
+    for index, (line, start) in enumerate(zip(lines, line_starts(lines, ctx.dialect),
+                                              strict=False)):
+        if not line.strip() or (not start[1] and _is_comment(line, ctx)):
             continue
-        if starts[index] != (0, ""):
-            continue  # a continuation line: any depth
-        if indentation(line) > indentation(previous) and not without_line_comment(
-                previous, ctx.dialect).endswith(CONTINUED):
-            return index
-        previous = line
-    return None
+        continued = start != (0, "") or (
+            bool(found) and without_line_comment(lines[found[-1][1]], ctx.dialect).endswith("\\"))
+        if continued and found:
+            found[-1] = (found[-1][0], index)
+        else:
+            found.append((index, index))
+    return found
+
+
+def _unexpected(lines: list[str], before: Statement, first: int, ctx: FilterContext) -> bool:
+    """A statement starting at ``first`` is deeper than the one before it, which opens no
+    block (its first line sets its depth, its last says whether it carries on)."""
+    return indentation(lines[first]) > indentation(lines[before[0]]) and not (
+        without_line_comment(lines[before[1]], ctx.dialect).endswith(CONTINUED))
+
+
+def _unexpected_indent(lines: list[str], ctx: FilterContext) -> int | None:
+    """The line where the first statement deeper than an unexpected one starts."""
+    statements = _statements(lines, ctx)
+    return next((first for before, (first, _) in pairwise(statements)
+                 if _unexpected(lines, before, first, ctx)), None)
 
 
 def _is_comment(line: str, ctx: FilterContext) -> bool:
@@ -79,16 +96,12 @@ def _bodiless(lines: list[str], below: str, ctx: FilterContext) -> bool:
 
 
 def _strands_lines_below(text: str, ctx: FilterContext) -> bool:
-    """The next code line below is deeper than the statement the completed line(s) end
-    with, and that statement neither opens a block nor leaves anything open."""
+    """The next code line below starts a statement deeper than the one the completion
+    ends with, which opens no block (comments only: the indentation is what it was)."""
     below = next((line for line in ctx.next_lines if not _is_comment(line, ctx)), "")
-    lines = (ctx.cursor.line_prefix + text).split("\n")
-    starts = list(line_starts(lines, ctx.dialect))
-    if not below or starts[-1] != (0, ""):
-        return False  # nothing below, or it continues the completion's open bracket
-    code = [i for i, line in enumerate(lines) if line.strip() and not _is_comment(line, ctx)]
-    if not code:
-        return False  # comments only: the indentation is what it was
-    first = next((i for i in reversed(code) if starts[i] == (0, "")), code[0])
-    return indentation(below) > indentation(lines[first]) and not without_line_comment(
-        lines[code[-1]], ctx.dialect).endswith(CONTINUED)
+    if not below:
+        return False
+    lines = [*(ctx.cursor.line_prefix + text).split("\n"), below]
+    statements = _statements(lines, ctx)
+    return (len(statements) > 1 and statements[-1][0] == len(lines) - 1
+            and _unexpected(lines, statements[-2], len(lines) - 1, ctx))

@@ -73,6 +73,10 @@ CASES = [
      "lineno = parser.lineno\n        if x:\n            y()\n", "lineno = parser.lineno"),
     ("def f():\n    █\n", "x = call(\n        a,\n    )\n    y = 2\n",
      "x = call(\n        a,\n    )\n    y = 2"),
+    # a header spread over lines opens its block where it ends (its first line does not)
+    ("def f(p):\n    █\n", "with open(\n        p\n    ) as f:\n        data = f.read()\n"
+     "    return data\n", "with open(\n        p\n    ) as f:\n        data = f.read()\n"
+     "    return data"),
     ("def f():\n    █\n", "x = 1\n        # see g\n    y = 2\n",
      "x = 1\n        # see g\n    y = 2"),
     ("def f(x):\n    █\n", "if x:  # (see g\n        y()\n    else:  # no\n",
