@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from lsp_server.indexing.reader import IndexReader
 from lsp_server.indexing.records import ResolvedImport, Symbol
@@ -18,39 +19,44 @@ from lsp_server.retrieval.activity import Activity
 from lsp_server.retrieval.excerpts import file_lines
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 
+T = TypeVar("T")
+
 
 @dataclass
 class SourceEnv:
-    """What every source may read."""
+    """What every source may read. A file's symbols, imports and lines are read once per
+    request: the sources run in parallel and want the same files (definitions and the
+    outline both read the current file's symbols and imports), so a second caller waits
+    for the first one's read instead of doing it again."""
 
     reader: IndexReader
     activity: Activity = field(default_factory=Activity)
     limit: int = 10  # snippets per source
-    _lines: dict[Path, list[str]] = field(default_factory=dict)
-    _symbols: dict[Path, list[Symbol]] = field(default_factory=dict)
-    _imports: dict[Path, list[ResolvedImport]] = field(default_factory=dict)
-    _imports_lock: threading.Lock = field(default_factory=threading.Lock)
+    _read: dict[tuple[str, Path], Any] = field(default_factory=dict)
+    _reading: dict[tuple[str, Path], threading.Lock] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def symbols(self, path: Path) -> list[Symbol]:
-        """A file's definitions (an outline), read once per request."""
-        if path not in self._symbols:
-            self._symbols[path] = self.reader.symbols(path)
-        return self._symbols[path]
+        """A file's definitions (an outline)."""
+        return self._once("symbols", path, self.reader.symbols)
 
     def imports(self, path: Path) -> list[ResolvedImport]:
-        """A file's imports, resolved, read once per request: definitions and the outline
-        both want the current file's, at the same time (they run in parallel), so the
-        second waits for the first's read instead of doing it again."""
-        with self._imports_lock:
-            if path not in self._imports:
-                self._imports[path] = self.reader.imports(path)
-            return self._imports[path]
+        """A file's imports, resolved."""
+        return self._once("imports", path, self.reader.imports)
 
     def lines(self, path: Path) -> list[str]:
-        """A file's lines as indexed, read once per request."""
-        if path not in self._lines:
-            self._lines[path] = file_lines(self.reader.chunks(path))
-        return self._lines[path]
+        """A file's lines as indexed."""
+        return self._once("lines", path, lambda p: file_lines(self.reader.chunks(p)))
+
+    def _once(self, what: str, path: Path, read: Callable[[Path], T]) -> T:
+        """``read(path)``, the first time only; other files are read meanwhile."""
+        key = (what, path)
+        with self._lock:
+            reading = self._reading.setdefault(key, threading.Lock())
+        with reading:
+            if key not in self._read:
+                self._read[key] = read(path)
+            return cast(T, self._read[key])
 
 
 Source = Callable[[ContextQuery, SourceEnv], list[Snippet]]

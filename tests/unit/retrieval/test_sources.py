@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import cast
 
 import pytest
 
 from lsp_server.documents.cursor import Cursor
+from lsp_server.indexing.reader import IndexReader
+from lsp_server.indexing.records import Symbol
 from lsp_server.prompting.fim_request import LocalWindow
 from lsp_server.retrieval.names import near_names
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
@@ -332,3 +339,30 @@ def test_a_receiver_shows_the_class_it_was_declared_as(
                                           (0, line), near_names(text, "")),
                              SourceEnv(repo.index.reader))
     assert found and "fetch" in found[0].text.lower(), [(s.path, s.text) for s in found]
+
+
+def test_parallel_sources_read_a_file_once_and_other_files_meanwhile(repo: Workspace) -> None:
+    """Two sources asking for the same file's symbols cause one read; a read of another
+    file does not wait for it (the read of ``main`` waits for the one of ``text`` to
+    start, which would never happen if every read held one lock)."""
+    reader, calls = repo.index.reader, Counter[str]()
+    text_started = threading.Event()
+
+    class Watched:
+        def __getattr__(self, name: str) -> object:
+            return getattr(reader, name)
+
+        def symbols(self, path: Path) -> list[Symbol]:
+            calls[path.name] += 1
+            if path.name == "text.py":
+                text_started.set()
+            else:
+                assert text_started.wait(5), "the other file's read waited for this one"
+            return reader.symbols(path)
+
+    env = SourceEnv(cast(IndexReader, Watched()))
+    main, text = repo.path("app/main.py"), repo.path("pkg/text.py")
+    with ThreadPoolExecutor(3) as pool:
+        found = list(pool.map(env.symbols, [main, main, text]))
+    assert calls == {"main.py": 1, "text.py": 1}
+    assert found[0] is found[1] and [s.name for s in found[2]] == ["title_case"]
