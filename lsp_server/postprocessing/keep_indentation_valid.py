@@ -4,9 +4,11 @@ Python's blocks are its indentation, and its tree-sitter grammar does not check 
 header without a body and a line deeper than the one before it both parse without an
 error, so keep_parse_valid lets them through. All three come from the eval model:
 
-- a line indented deeper than the code line before it, which opens no block and leaves
-  no bracket open (``lineno = ...`` and under it, deeper, a copy of the loop body below:
-  1 of the 120 line-start dev completions). The completion ends before it.
+- a statement indented deeper than the statement before it, which opens no block
+  (``lineno = ...`` and under it, deeper, a copy of the loop body below: 1 of the 120
+  line-start dev completions). The completion ends before it. A statement's first line
+  sets its depth and its last says whether it opens a block (``with open(`` ...
+  ``) as f:``).
 - a completion of several lines ending on a header with nothing deeper after it in the
   document (``elif isinstance(rv, bytes):`` above a line at its own depth): ``max_tokens``
   cut off the line under it (``postprocess`` drops a cut-off line) or the model stopped
