@@ -15,9 +15,9 @@ from lsp_server.retrieval.snippet import Snippet
 
 K = 60
 REPEAT_SHARE = 0.6  # a snippet whose lines are this much in the local window adds nothing
-# The outline (the file's repository imports, its frame) is a few dozen tokens that stay
-# the same from keystroke to keystroke: ranked with the best so that it is never the
-# block the budget leaves out.
+# The outline (the file's repository imports, the signatures around the cursor) is small
+# and stays the same from keystroke to keystroke: ranked with the best so that it is
+# never the block the budget leaves out.
 WEIGHTS = {"definitions": 1.0, "similar": 1.0, "recent": 0.6, "outline": 1.0}
 
 

@@ -57,7 +57,8 @@ def run(source):
     parser = Parser(source)
     heading = title_case(parser.next_token())
     name = utils.'''
-BIG = ("def render(report) -> str:\n    return str(report)\n\n\nclass Report(Base):\n"
+BIG = ("def render(report) -> str:\n    return str(report)\n\n\n"
+       "def test_render() -> None:\n    assert render(1) == '1'\n\n\nclass Report(Base):\n"
        + "".join(f"    def item_{i}(self) -> int:\n        return {i}\n\n" for i in range(20))
        + "    def total(self) -> int:\n        return ")
 REPORT = ("import os\nfrom pkg.parser import (\n    Parser,\n)\nfrom pkg.text import title_case\n"
@@ -121,8 +122,8 @@ def test_outline_restores_the_enclosing_class_above_the_window(repo: Workspace) 
     last = BIG.count("\n")
     found = outline.find(query(repo, "app/big.py", (last - 20, last)), SourceEnv(repo.index.reader))
     assert [s.source for s in found] == ["outline"]
-    # The class encloses the cursor; render is another top-level name; the methods in and
-    # above the window are neither.
+    # The class encloses the cursor; render is a top-level name the file uses (a helper);
+    # test_render is used nowhere, and the methods in and above the window are neither.
     assert found[0].text == "def render(report) -> str:\nclass Report(Base):"
     assert outline.find(query(repo, "app/big.py"), SourceEnv(repo.index.reader)) == []
 
@@ -135,7 +136,8 @@ def test_outline_shows_the_repository_imports_above_the_window(repo: Workspace) 
     # block of their own; os and json are not the repository's.
     assert found[0].text == ("from pkg.parser import (\n    Parser,\n)\n"
                              "from pkg.text import title_case")
-    assert found[1].text.startswith("def step_0() -> int:")
+    # No frame: the cursor's function is in the window, and no step_* is used again.
+    assert len(found) == 1
     # Once the window shows them, they are not repeated.
     assert all("import" not in s.text for s in outline.find(
         query(repo, "app/report.py", (2, last)), SourceEnv(repo.index.reader)))
