@@ -26,6 +26,7 @@ MAX_LINES = 40  # per block
 MAX_WIDTH = 160
 INDENT = "    "
 _WORD = re.compile(r"\w+")
+USE_SCAN_CHARS = 64 * 1024  # either side of the cursor: about 1,500 lines of code
 
 
 def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
@@ -36,7 +37,7 @@ def find(query: ContextQuery, env: SourceEnv) -> list[Snippet]:
 
 def _frame(query: ContextQuery, env: SourceEnv) -> list[str]:
     """Signatures of the symbols enclosing the cursor from above the window, and of the
-    top-level ones outside it that the file itself uses (its helpers).
+    top-level ones outside it that the code around the cursor uses (its helpers).
 
     A top-level name nothing in the file mentions again (a test function, an entry
     point) is not something the next line calls: listing those filled up to 40 lines of a
@@ -47,17 +48,27 @@ def _frame(query: ContextQuery, env: SourceEnv) -> list[str]:
     above is then nowhere in the prompt).
     """
     first, last = query.window
-    used = Counter(_WORD.findall(query.prefix)) + Counter(_WORD.findall(query.suffix))
+    used, span = _words_around(query)
     lines: list[str] = []
     for symbol in env.symbols(query.path):
         if len(lines) >= MAX_LINES:
             break
         outside = symbol.start_line < first or symbol.start_line > last
         encloses = symbol.start_line < first and symbol.end_line >= query.line
-        helper = not symbol.scope and used[symbol.name] > 1  # its definition is one
+        defined_there = span[0] <= symbol.start_line <= span[1]  # one mention is its def
+        helper = not symbol.scope and used[symbol.name] > defined_there
         if outside and (encloses or helper):
             lines.append(_head(symbol))
     return lines
+
+
+def _words_around(query: ContextQuery) -> tuple[Counter[str], tuple[int, int]]:
+    """The words within ``USE_SCAN_CHARS`` either side of the cursor, and the document
+    lines that text spans: a bounded scan, so a document of megabytes costs a few
+    milliseconds on the keystroke path, not the source's whole time box."""
+    before, after = query.prefix[-USE_SCAN_CHARS:], query.suffix[:USE_SCAN_CHARS]
+    span = (query.line - before.count("\n"), query.line + after.count("\n"))
+    return Counter(_WORD.findall(before)) + Counter(_WORD.findall(after)), span
 
 
 def _head(symbol: Symbol) -> str:

@@ -128,6 +128,26 @@ def test_outline_restores_the_enclosing_class_above_the_window(repo: Workspace) 
     assert outline.find(query(repo, "app/big.py"), SourceEnv(repo.index.reader)) == []
 
 
+def test_outline_lists_the_helpers_used_near_the_cursor(
+        workspace: Callable[[Files], Workspace], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A top-level name is listed when the code around the cursor uses it; the scan for
+    uses is bounded (a document of megabytes must not cost the source its time box)."""
+    text = ("def near() -> int:\n    return 1\n\n\ndef far() -> int:\n    return 2\n\n\n"
+            "X = far()\n" + "".join(f"def step_{i}() -> int:\n    return {i}\n\n\n"
+                                      for i in range(30)) + "def last() -> int:\n    return near(")
+    repo = workspace({"app/helpers.py": text})
+    line = text.count("\n")
+    cursor = ContextQuery(repo.path("app/helpers.py"), repo.root, "python", text, "", line,
+                          (line - 3, line))
+    env = SourceEnv(repo.index.reader)
+    # The whole file scanned: near and far are used again; no step_* is.
+    assert outline.find(cursor, env)[0].text == "def near() -> int:\ndef far() -> int:"
+    # Only the last lines scanned: far's use (line 8) is out of reach, near's is not;
+    # near's definition is out of reach too, so its one use there counts.
+    monkeypatch.setattr(outline, "USE_SCAN_CHARS", 200)
+    assert outline.find(cursor, env)[0].text == "def near() -> int:"
+
+
 def test_outline_shows_the_repository_imports_above_the_window(repo: Workspace) -> None:
     last = REPORT.count("\n")
     found = outline.find(query(repo, "app/report.py", (last - 9, last)),
