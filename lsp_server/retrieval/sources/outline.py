@@ -1,5 +1,5 @@
 """The current file beyond the local window: its imports of repository code, what
-encloses the cursor, and the file's helpers (top-level names it uses), as signatures.
+encloses the cursor, and its helpers (top-level names used near the cursor), as signatures.
 
 With a large file the local window starts inside a class or a long function; the
 model then does not see ``class Parser(...)``, the helpers defined far above, nor which
@@ -42,10 +42,11 @@ def _frame(query: ContextQuery, env: SourceEnv) -> list[str]:
     A top-level name nothing in the file mentions again (a test function, an entry
     point) is not something the next line calls: listing those filled up to 40 lines of a
     test file's outline with ``def test_...`` (about 400 tokens), which the budget then
-    lacked for definitions. On the 120 mid-line dev cases the eval model wrote the
-    expected name 54 times instead of 53, exact match 0.317 instead of 0.308 (within the
-    bench's noise; no top-level names at all: 56 and 0.325, but a helper defined far
-    above is then nowhere in the prompt).
+    lacked for definitions. On the 120 mid-line dev cases: exact match 0.317 instead of
+    0.308, the expected name written 53 times either way (one run each, within the
+    bench's noise: a precision change more than a gain). Listing no top-level names at
+    all gave 56 and 0.325 in one run, but a helper defined far above is then nowhere in
+    the prompt.
     """
     first, last = query.window
     used, span = _words_around(query)
