@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections import Counter
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?:?=\s*[A-Za-z0-9_]*$")
@@ -37,6 +38,18 @@ def near_names(prefix: str, suffix: str, limit: int = 24) -> tuple[str, ...]:
         ordered += _IDENTIFIER.findall(line)
     names = [n for n in dict.fromkeys(ordered) if len(n) > 1 and n.lower() not in _COMMON]
     return tuple(names[:limit])
+
+
+def names_in_reach(prefix: str, suffix: str, line: int,
+                   reach: int) -> tuple[Counter[str], tuple[int, int]]:
+    """How often each identifier occurs within ``reach`` characters either side of the
+    cursor (on ``line``), and the document lines that text spans. Bounded, so that a
+    document of megabytes costs a few milliseconds on the keystroke path, not a
+    source's whole time box (a Counter over 1 MB: about 56 ms)."""
+    before, after = prefix[-reach:], suffix[:reach]
+    counts = Counter(_IDENTIFIER.findall(before))
+    counts.update(_IDENTIFIER.findall(after))
+    return counts, (line - before.count("\n"), line + after.count("\n"))
 
 
 def receiver(prefix: str) -> str | None:

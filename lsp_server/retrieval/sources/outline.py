@@ -12,20 +12,19 @@ On the mid-line dev cases the import block took the expected name into the promp
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from itertools import islice
 
 from lsp_server.indexing.records import Symbol
 from lsp_server.languages.lexical import Lexical
 from lsp_server.postprocessing.lexing import dialect_for, line_starts
+from lsp_server.retrieval.names import names_in_reach
 from lsp_server.retrieval.snippet import ContextQuery, Snippet
 from lsp_server.retrieval.sources import SourceEnv
 
 MAX_LINES = 40  # per block
 MAX_WIDTH = 160
 INDENT = "    "
-_WORD = re.compile(r"\w+")
 USE_SCAN_CHARS = 64 * 1024  # either side of the cursor: about 1,500 lines of code
 
 
@@ -49,27 +48,23 @@ def _frame(query: ContextQuery, env: SourceEnv) -> list[str]:
     the prompt.
     """
     first, last = query.window
-    used, span = _words_around(query)
+    reach: tuple[Counter[str], tuple[int, int]] | None = None  # counted once, if needed
     lines: list[str] = []
     for symbol in env.symbols(query.path):
         if len(lines) >= MAX_LINES:
             break
         outside = symbol.start_line < first or symbol.start_line > last
         encloses = symbol.start_line < first and symbol.end_line >= query.line
-        defined_there = span[0] <= symbol.start_line <= span[1]  # one mention is its def
-        helper = not symbol.scope and used[symbol.name] > defined_there
-        if outside and (encloses or helper):
-            lines.append(_head(symbol))
+        if not outside or not (encloses or not symbol.scope):
+            continue
+        if not encloses:  # a top-level name: listed if used besides its definition
+            reach = reach or names_in_reach(query.prefix, query.suffix, query.line,
+                                            USE_SCAN_CHARS)
+            used, (top, bottom) = reach
+            if used[symbol.name] <= (top <= symbol.start_line <= bottom):
+                continue
+        lines.append(_head(symbol))
     return lines
-
-
-def _words_around(query: ContextQuery) -> tuple[Counter[str], tuple[int, int]]:
-    """The words within ``USE_SCAN_CHARS`` either side of the cursor, and the document
-    lines that text spans: a bounded scan, so a document of megabytes costs a few
-    milliseconds on the keystroke path, not the source's whole time box."""
-    before, after = query.prefix[-USE_SCAN_CHARS:], query.suffix[:USE_SCAN_CHARS]
-    span = (query.line - before.count("\n"), query.line + after.count("\n"))
-    return Counter(_WORD.findall(before)) + Counter(_WORD.findall(after)), span
 
 
 def _head(symbol: Symbol) -> str:
