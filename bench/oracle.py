@@ -17,7 +17,7 @@ from typing import Any
 from lsp_server.indexing.reader import IndexReader
 from lsp_server.prompting.context_pack import ContextRequest
 from lsp_server.prompting.fim_request import LocalWindow, Retrieve
-from lsp_server.retrieval.excerpts import CLASS_KINDS, definition, file_lines
+from lsp_server.retrieval.excerpts import definition, file_lines
 from lsp_server.retrieval.snippet import Snippet
 
 ORACLE_MODES = {"oracle": ["definitions"], "full+oracle":
@@ -31,9 +31,7 @@ def expected_definition(case: dict[str, Any], reader: IndexReader, root: Path) -
                    if s.path == path), None)
     if symbol is None:
         return None
-    members = [s for s in reader.symbols(path) if s.scope == symbol.qualified_name
-               and s.start_line >= symbol.start_line] if symbol.kind in CLASS_KINDS else []
-    text = definition(symbol, file_lines(reader.chunks(path)), members)
+    text = definition(symbol, file_lines(reader.chunks(path)), reader.symbols(path))
     return Snippet(case["defined_in"], symbol.start_line, symbol.end_line, text, "oracle")
 
 

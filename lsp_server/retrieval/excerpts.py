@@ -35,9 +35,12 @@ def file_lines(chunks: list[Chunk]) -> list[str]:
     return lines
 
 
-def definition(symbol: Symbol, lines: list[str], members: list[Symbol]) -> str:
-    """The text that shows ``symbol``: a skeleton for classes, a head for functions."""
-    if symbol.kind in CLASS_KINDS and members:
+def definition(symbol: Symbol, lines: list[str], symbols: list[Symbol]) -> str:
+    """The text that shows ``symbol`` (``symbols``: its file's): a skeleton for classes,
+    a head for functions."""
+    members = [s for s in symbols if s.scope == symbol.qualified_name
+               and symbol.start_line <= s.start_line] if symbol.kind in CLASS_KINDS else []
+    if members:
         return _skeleton(symbol, lines, members)
     if symbol.kind in CALLABLE_KINDS:
         return _span(lines, symbol.start_line, min(symbol.end_line, _head_end(symbol)))

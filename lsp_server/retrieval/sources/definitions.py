@@ -182,12 +182,7 @@ def _add_symbol(symbol: Symbol, query: ContextQuery, env: SourceEnv,
                 found: dict[str, Snippet]) -> None:
     if query.in_window(symbol.path, symbol.start_line, symbol.end_line):
         return
-    members: list[Symbol] = []
-    if symbol.kind in CLASS_KINDS:
-        qualified = symbol.qualified_name
-        members = [s for s in env.symbols(symbol.path)
-                   if s.scope == qualified and symbol.start_line <= s.start_line]
-    text = definition(symbol, env.lines(symbol.path), members)
+    text = definition(symbol, env.lines(symbol.path), env.symbols(symbol.path))
     if text.strip():
         _keep(Snippet(query.relative(symbol.path), symbol.start_line, symbol.end_line, text,
                       "definitions"), found)
