@@ -182,7 +182,9 @@ def _add_symbol(symbol: Symbol, query: ContextQuery, env: SourceEnv,
                 found: dict[str, Snippet]) -> None:
     if query.in_window(symbol.path, symbol.start_line, symbol.end_line):
         return
-    text = definition(symbol, env.lines(symbol.path), env.symbols(symbol.path))
+    # Only a class needs its file's symbols (its members): no read for the others.
+    symbols = env.symbols(symbol.path) if symbol.kind in CLASS_KINDS else []
+    text = definition(symbol, env.lines(symbol.path), symbols)
     if text.strip():
         _keep(Snippet(query.relative(symbol.path), symbol.start_line, symbol.end_line, text,
                       "definitions"), found)
