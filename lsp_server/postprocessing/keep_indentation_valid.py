@@ -34,7 +34,7 @@ from itertools import pairwise
 from lsp_server.postprocessing.context import FilterContext, indentation
 from lsp_server.postprocessing.lexing import line_starts, scan, without_line_comment
 
-CONTINUED = (":", "\\")  # a statement ending so may have deeper lines under it
+HEADER_END = ":"  # a statement ending so opens a block (a backslash joins lines instead)
 Statement = tuple[int, int]  # its first line, its last code line
 
 
@@ -72,9 +72,9 @@ def _statements(lines: list[str], ctx: FilterContext) -> list[Statement]:
 
 def _unexpected(lines: list[str], before: Statement, first: int, ctx: FilterContext) -> bool:
     """A statement starting at ``first`` is deeper than the one before it, which opens no
-    block (its first line sets its depth, its last says whether it carries on)."""
+    block (its first line sets its depth, its last whether it opens one)."""
     return indentation(lines[first]) > indentation(lines[before[0]]) and not (
-        without_line_comment(lines[before[1]], ctx.dialect).endswith(CONTINUED))
+        without_line_comment(lines[before[1]], ctx.dialect).endswith(HEADER_END))
 
 
 def _unexpected_indent(lines: list[str], ctx: FilterContext) -> int | None:
@@ -91,7 +91,7 @@ def _is_comment(line: str, ctx: FilterContext) -> bool:
 def _bodiless(lines: list[str], below: str, ctx: FilterContext) -> bool:
     """The last line opens a block and the document's next line is not in it."""
     header = without_line_comment(lines[-1], ctx.dialect)
-    if not header.endswith(":") or (below and indentation(below) > indentation(header)):
+    if not header.endswith(HEADER_END) or (below and indentation(below) > indentation(header)):
         return False
     found = scan("\n".join([*lines[:-1], header]), ctx.dialect)
     return not (found.stack or found.unmatched or found.state)

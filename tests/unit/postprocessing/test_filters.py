@@ -116,6 +116,14 @@ def test_a_header_with_its_body_below_stays() -> None:
                  ) == "x = {\n        'a':"  # a key, inside the braces
 
 
+def test_a_backslash_joins_a_deeper_line_to_its_statement() -> None:
+    check = keep_indentation_valid
+    assert check("x = 1 + \\\n        2\ny = 3", ctx("def f():\n    █\n")
+                 ) == "x = 1 + \\\n        2\ny = 3"
+    assert check("x = 1 + \\", ctx("def f():\n    █\n        2\n")) == "x = 1 + \\"
+    assert check("x = 1\n        2", ctx("def f():\n    █\n")) == "x = 1"
+
+
 def test_a_header_left_by_the_token_limit_goes_too() -> None:
     """Dev case marshmallow test_error_store.py:8: the cut-off body line goes, then its
     header, which no longer has a body."""
