@@ -55,13 +55,14 @@ def _frame(query: ContextQuery, env: SourceEnv) -> list[str]:
             break
         outside = symbol.start_line < first or symbol.start_line > last
         encloses = symbol.start_line < first and symbol.end_line >= query.line
-        if not outside or not (encloses or not symbol.scope):
+        if not outside or (symbol.scope and not encloses):
             continue
         if not encloses:  # a top-level name: listed if used besides its definition
             reach = reach or names_in_reach(query.prefix, query.suffix, query.line,
                                             USE_SCAN_CHARS)
             used, (top, bottom) = reach
-            if used[symbol.name] <= (top <= symbol.start_line <= bottom):
+            defined_in_reach = top <= symbol.start_line <= bottom  # then counted once
+            if used[symbol.name] <= int(defined_in_reach):
                 continue
         lines.append(_head(symbol))
     return lines
