@@ -1,27 +1,32 @@
-"""Oracle context for ``bench/quality.py``: the case's expected definition, as if found.
+"""Oracle context for ``bench/quality.py``: the case's expected name, as if found.
 
 A dev case names the file that defines its cross-file identifier (``defined_in``,
-``def_name``). These modes put that definition, rendered as the definitions source
-renders it, into the prompt: ``oracle`` as the only repository context, ``full+oracle``
-ranked first among everything ``full`` finds. They measure what better retrieval could
-buy at most with a given model: if the model does not write a name whose definition it
-is shown, no ranking of the sources will make it. Bench only: the editor never knows
-the answer.
+``def_name``). ``oracle`` puts that definition, rendered as the definitions source
+renders it, into the prompt as the only repository context; ``full+oracle`` ranks it
+first among everything ``full`` finds. ``usage`` and ``full+usage`` do the same with a
+use of the name instead: the place in another file that uses it most like the cursor's
+last lines do. They measure what better retrieval could buy at most with a given model:
+if the model does not write a name it is shown, no ranking of the sources will make it.
+Bench only: the editor never knows the answer.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+from lsp_server.config import ContextSource
 from lsp_server.indexing.reader import IndexReader
 from lsp_server.prompting.context_pack import ContextRequest
 from lsp_server.prompting.fim_request import LocalWindow, Retrieve
 from lsp_server.retrieval.excerpts import definition, file_lines
 from lsp_server.retrieval.snippet import Snippet
 
-ORACLE_MODES = {"oracle": ["definitions"], "full+oracle":
-                ["definitions", "similar", "recent", "outline"]}
+FULL: list[str] = list(get_args(ContextSource))  # every source
+# Mode -> the sources that run; ``oracle`` and ``usage`` then keep only the oracle's snippet.
+ORACLE_MODES = {"oracle": ["definitions"], "full+oracle": FULL,
+                "usage": ["definitions"], "full+usage": FULL}
 
 
 def expected_definition(case: dict[str, Any], reader: IndexReader, root: Path) -> Snippet | None:
@@ -46,3 +51,35 @@ def with_oracle(retrieve: Retrieve, oracle: Snippet | None, only: bool) -> Retri
         request.snippets = ([oracle] if oracle else []) + found
         return request
     return run
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NOT_A_USE = re.compile(r"\s*(def|class|import|from)\b")
+USAGE_ABOVE, USAGE_BELOW = 8, 3  # lines shown around the use
+COMPARED_LINES = 4  # the cursor's last lines and the use's, compared
+
+
+def expected_usage(case: dict[str, Any], root: Path) -> Snippet | None:
+    """The place in another file that uses ``case``'s cross-file identifier most like the
+    cursor's last lines do (identifier overlap), with the lines around it."""
+    name = case["cross_file_identifier"]
+    use = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    near = set(_WORD.findall("\n".join(case["prefix"].split("\n")[-COMPARED_LINES:])))
+    best: tuple[float, str, int, list[str]] | None = None
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative == case["path"]:
+            continue
+        lines = path.read_text("utf-8", errors="replace").split("\n")
+        for i, line in enumerate(lines):
+            if not use.search(line) or _NOT_A_USE.match(line):
+                continue
+            words = set(_WORD.findall("\n".join(lines[max(0, i - COMPARED_LINES + 1):i + 1])))
+            score = len(words & near) / (len(words | near) or 1)
+            if best is None or score > best[0]:
+                best = (score, relative, i, lines)
+    if best is None:
+        return None
+    _, relative, i, lines = best
+    first, last = max(0, i - USAGE_ABOVE), min(len(lines) - 1, i + USAGE_BELOW)
+    return Snippet(relative, first, last, "\n".join(lines[first:last + 1]), "oracle")

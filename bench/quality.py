@@ -18,7 +18,8 @@ filters, whether the name was in the context, the latency and the context's snip
 Modes: ``infile`` (local window only), ``bm25`` (plus BM25-similar chunks), ``full``
 (every context source: definitions through imports, similar code, recent edits, outline).
 ``oracle`` and ``full+oracle`` show the model the case's expected definition (the only
-context, or first among full's): the most that better retrieval could buy (``oracle.py``).
+context, or first among full's), ``usage`` and ``full+usage`` another file's use of the
+expected name: the most that better retrieval could buy (``oracle.py``).
 
     python bench/quality.py --cases shared/data/crossfile-dev/cases_midline.jsonl \\
         --repo-root shared/data/crossfile-dev/repos --model MODEL.gguf \\
@@ -41,7 +42,7 @@ from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from oracle import ORACLE_MODES, expected_definition, with_oracle  # bench/oracle.py
+import oracle  # bench/oracle.py
 
 from lsp_server.config import Settings
 from lsp_server.documents.cursor import Cursor
@@ -52,8 +53,8 @@ from lsp_server.retrieval.provider import ContextProvider
 
 T = TypeVar("T")
 MODES: dict[str, list[str]] = {"infile": [], "bm25": ["similar"],
-                               "full": ["definitions", "similar", "recent", "outline"],
-                               **ORACLE_MODES}
+                               "full": oracle.FULL,
+                               **oracle.ORACLE_MODES}
 
 
 def read_cases(path: Path, limit: int | None) -> list[dict[str, Any]]:
@@ -98,9 +99,10 @@ def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: Loa
                 start = time.perf_counter()
                 retrieve = (provider.retrieve(path, cursor, "python", settings, model,
                                               invoked=True) if MODES[mode] else None)
-                if retrieve is not None and mode in ORACLE_MODES:
-                    retrieve = with_oracle(retrieve, expected_definition(
-                        case, index.reader, root), only=mode == "oracle")
+                if retrieve is not None and mode in oracle.ORACLE_MODES:
+                    found = (oracle.expected_usage(case, root) if "usage" in mode
+                             else oracle.expected_definition(case, index.reader, root))
+                    retrieve = oracle.with_oracle(retrieve, found, only="full" not in mode)
                 done = complete(model, cursor, settings, "python", None, retrieve)
                 latencies.append((time.perf_counter() - start) * 1000)
                 rows.append({"id": case["id"], "completion": done.text})
@@ -145,7 +147,8 @@ def main() -> None:
     parser.add_argument("--repo-root", type=Path, required=True)
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--mode", default="full",
-                        help="one of infile, bm25, full, oracle, full+oracle, or a comma list")
+                        help="one of infile, bm25, full, oracle, full+oracle, usage, "
+                        "full+usage, or a comma list")
     parser.add_argument("--out", type=Path, required=True,
                         help="predictions JSONL; with several modes, one file per mode "
                         "(the mode's name before the extension)")
