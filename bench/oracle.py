@@ -13,8 +13,10 @@ Bench only: the editor never knows the answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 from lsp_server.config import ContextSource
 from lsp_server.indexing.reader import IndexReader
@@ -24,9 +26,6 @@ from lsp_server.retrieval.excerpts import definition, file_lines
 from lsp_server.retrieval.snippet import Snippet
 
 FULL: list[str] = list(get_args(ContextSource))  # every source
-# Mode -> the sources that run; ``oracle`` and ``usage`` then keep only the oracle's snippet.
-ORACLE_MODES = {"oracle": ["definitions"], "full+oracle": FULL,
-                "usage": ["definitions"], "full+usage": FULL}
 
 
 def expected_definition(case: dict[str, Any], reader: IndexReader, root: Path) -> Snippet | None:
@@ -66,11 +65,9 @@ def expected_usage(case: dict[str, Any], root: Path) -> Snippet | None:
     use = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
     near = set(_WORD.findall("\n".join(case["prefix"].split("\n")[-COMPARED_LINES:])))
     best: tuple[float, str, int, list[str]] | None = None
-    for path in sorted(root.rglob("*.py")):
-        relative = path.relative_to(root).as_posix()
+    for relative, lines in _python_files(root):
         if relative == case["path"]:
             continue
-        lines = path.read_text("utf-8", errors="replace").split("\n")
         for i, line in enumerate(lines):
             if not use.search(line) or _NOT_A_USE.match(line):
                 continue
@@ -83,3 +80,30 @@ def expected_usage(case: dict[str, Any], root: Path) -> Snippet | None:
     _, relative, i, lines = best
     first, last = max(0, i - USAGE_ABOVE), min(len(lines) - 1, i + USAGE_BELOW)
     return Snippet(relative, first, last, "\n".join(lines[first:last + 1]), "oracle")
+
+
+@cache
+def _python_files(root: Path) -> tuple[tuple[str, list[str]], ...]:
+    """The repository's Python files and their lines, read once for all its cases."""
+    return tuple((path.relative_to(root).as_posix(),
+                  path.read_text("utf-8", errors="replace").split("\n"))
+                 for path in sorted(root.rglob("*.py")))
+
+
+class Oracle(NamedTuple):
+    """A mode: the sources that run, what the oracle adds, and whether only it is kept."""
+
+    sources: list[str]
+    find: Callable[[dict[str, Any], IndexReader, Path], Snippet | None]
+    only: bool
+
+
+def _usage(case: dict[str, Any], reader: IndexReader, root: Path) -> Snippet | None:
+    return expected_usage(case, root)
+
+
+# ``oracle`` and ``usage`` run a source only so that there is a context request to fill.
+ORACLE_MODES = {"oracle": Oracle(["definitions"], expected_definition, only=True),
+                "full+oracle": Oracle(FULL, expected_definition, only=False),
+                "usage": Oracle(["definitions"], _usage, only=True),
+                "full+usage": Oracle(FULL, _usage, only=False)}

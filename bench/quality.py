@@ -54,7 +54,7 @@ from lsp_server.retrieval.provider import ContextProvider
 T = TypeVar("T")
 MODES: dict[str, list[str]] = {"infile": [], "bm25": ["similar"],
                                "full": oracle.FULL,
-                               **oracle.ORACLE_MODES}
+                               **{mode: o.sources for mode, o in oracle.ORACLE_MODES.items()}}
 
 
 def read_cases(path: Path, limit: int | None) -> list[dict[str, Any]]:
@@ -99,10 +99,9 @@ def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: Loa
                 start = time.perf_counter()
                 retrieve = (provider.retrieve(path, cursor, "python", settings, model,
                                               invoked=True) if MODES[mode] else None)
-                if retrieve is not None and mode in oracle.ORACLE_MODES:
-                    found = (oracle.expected_usage(case, root) if "usage" in mode
-                             else oracle.expected_definition(case, index.reader, root))
-                    retrieve = oracle.with_oracle(retrieve, found, only="full" not in mode)
+                if retrieve is not None and (shown := oracle.ORACLE_MODES.get(mode)):
+                    retrieve = oracle.with_oracle(
+                        retrieve, shown.find(case, index.reader, root), shown.only)
                 done = complete(model, cursor, settings, "python", None, retrieve)
                 latencies.append((time.perf_counter() - start) * 1000)
                 rows.append({"id": case["id"], "completion": done.text})
